@@ -1,0 +1,41 @@
+using AspireKv.Backend.Replication;
+using AspireKv.Backend.Node;
+using AspireKv.Backend.Storage;
+using AspireKv.Contracts;
+
+namespace AspireKv.Backend.Api;
+
+/// <summary>
+/// A backend's replication state, for operators, tests and the web client. Not forwarded by the balancer.
+/// </summary>
+internal static class AdminApi
+{
+    public static IEndpointRouteBuilder MapAdminApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet(KvRoutes.AdminStatus, GetStatus).WithName(nameof(GetStatus)).WithTags("Admin");
+        app.MapGet(KvRoutes.AdminDigest, GetDigest).WithName(nameof(GetDigest)).WithTags("Admin");
+        return app;
+    }
+
+    public static NodeStatus GetStatus(Replica replica, ReplicationStatus status, NodeIdentity node)
+    {
+        var applied = replica.AppliedVersion;
+        var head = status.HeadVersion;
+        return new NodeStatus(
+            node.Name,
+            status.Ready,
+            status.RedisConnected,
+            applied,
+            head,
+            Math.Max(0, head - applied),
+            replica.Store.LiveKeyCount,
+            status.FullResyncs);
+    }
+
+    public static StoreDigest GetDigest(Replica replica)
+    {
+        // Read the version first: the content can only be newer than it, never older.
+        var applied = replica.AppliedVersion;
+        return new StoreDigest(replica.Store.LiveKeyCount, applied, StoreDigestCalculator.Compute(replica.Store.Entries));
+    }
+}

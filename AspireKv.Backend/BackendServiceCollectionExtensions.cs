@@ -1,0 +1,66 @@
+using AspireKv.Backend.Api;
+using AspireKv.Backend.Diagnostics;
+using AspireKv.Backend.Node;
+using AspireKv.Backend.Registration;
+using AspireKv.Backend.Replication;
+using AspireKv.Backend.Storage;
+using AspireKv.Contracts;
+using StackExchange.Redis;
+
+namespace AspireKv.Backend;
+
+/// <summary>Registers everything a backend is made of.</summary>
+internal static class BackendServiceCollectionExtensions
+{
+    /// <summary>The name of the Redis connection string (the AppHost's Redis resource).</summary>
+    public const string RedisConnectionName = "redis";
+
+    public static IHostApplicationBuilder AddKeyValueBackend(this IHostApplicationBuilder builder)
+    {
+        builder.AddRedisClient(RedisConnectionName, settings =>
+        {
+            // Readiness is replication state, not Redis reachability: during an outage reads keep working.
+            settings.DisableHealthChecks = true;
+        }, redis =>
+        {
+            redis.AbortOnConnectFail = false;
+            // Fail a write at once while Redis is away instead of queueing it until a timeout.
+            redis.BacklogPolicy = BacklogPolicy.FailFast;
+        });
+
+        var services = builder.Services;
+        services.AddOptions<NodeOptions>().BindConfiguration(NodeOptions.SectionName);
+        services.AddOptions<ReplicationOptions>().BindConfiguration(ReplicationOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<RegistrationOptions>().BindConfiguration(RegistrationOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ValueLimits>().BindConfiguration(ValueLimits.SectionName).ValidateDataAnnotations().ValidateOnStart();
+
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<NodeIdentity>();
+        services.AddSingleton<KeyValueStore>();
+        services.AddSingleton<Replica>();
+        services.AddSingleton<ReplicationStatus>();
+        services.AddSingleton<ReplicationMetrics>();
+        services.AddSingleton<IReplicationLog, RedisReplicationLog>();
+        services.AddSingleton<KeyValueWriter>();
+        services.AddHostedService<ReplicationSynchronizer>();
+
+        services.AddHttpClient(BalancerRegistrationService.HttpClientName);
+        services.AddHostedService<BalancerRegistrationService>();
+
+        services.AddHealthChecks().AddCheck<ReplicationHealthCheck>("replication");
+        services.AddProblemDetails();
+        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, ContractsJsonContext.Default));
+        services.Configure<ExceptionHandlerOptions>(handler =>
+            // A malformed request (bad framing, a body over Kestrel's limit) is the client's error, not a 500.
+            handler.StatusCodeSelector = exception => exception is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError);
+        return builder;
+    }
+
+    public static WebApplication UseKeyValueBackend(this WebApplication app)
+    {
+        app.UseServedByHeader();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        return app;
+    }
+}

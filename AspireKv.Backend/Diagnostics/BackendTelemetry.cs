@@ -1,0 +1,18 @@
+using System.Diagnostics;
+
+namespace AspireKv.Backend.Diagnostics;
+
+/// <summary>The backend's activity source and the names of its spans and attributes.</summary>
+internal static class BackendTelemetry
+{
+    /// <summary>The name of the backend's activity source and meter.</summary>
+    public const string Name = TelemetryNames.Prefix + ".Backend";
+
+    public static readonly ActivitySource Source = new(Name);
+
+    /// <summary>The messaging system named in spans; OpenTelemetry registers no value for Redis pub/sub.</summary>
+    public const string MessagingSystem = "redis";
+
+    /// <summary>The destination named in publish and process spans.</summary>
+    public const string ReplicationDestination = "replication";
+}

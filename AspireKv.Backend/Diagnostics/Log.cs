@@ -1,0 +1,38 @@
+namespace AspireKv.Backend.Diagnostics;
+
+/// <summary>The backend's log messages, source-generated, with stable event ids.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(1, LogLevel.Warning, "Dropped a replication message of {Length} bytes that could not be decoded")]
+    public static partial void MalformedMessage(ILogger logger, long length);
+
+    [LoggerMessage(2, LogLevel.Information, "Subscribed to replication messages")]
+    public static partial void Subscribed(ILogger logger);
+
+    [LoggerMessage(3, LogLevel.Information, "Loaded the durable copy: {Entries} entries, applied version {AppliedVersion}")]
+    public static partial void FullSyncCompleted(ILogger logger, long entries, long appliedVersion);
+
+    [LoggerMessage(4, LogLevel.Information, "Caught up {Count} writes from the recent log, applied version {AppliedVersion}")]
+    public static partial void CaughtUp(ILogger logger, int count, long appliedVersion);
+
+    [LoggerMessage(5, LogLevel.Warning, "The recent log no longer reaches back to version {Missing} (oldest is {Oldest}); reloading the durable copy")]
+    public static partial void LogTooShort(ILogger logger, long missing, long oldest);
+
+    [LoggerMessage(6, LogLevel.Warning, "Redis is unreachable; serving reads from memory and refusing writes")]
+    public static partial void RedisUnreachable(ILogger logger, Exception exception);
+
+    [LoggerMessage(7, LogLevel.Information, "Reconnected to Redis; catching up")]
+    public static partial void Reconnected(ILogger logger);
+
+    [LoggerMessage(8, LogLevel.Information, "Registered with the balancer at {BalancerUrl} as {Name} ({Address})")]
+    public static partial void Registered(ILogger logger, Uri balancerUrl, string name, string address);
+
+    [LoggerMessage(9, LogLevel.Warning, "Could not register with the balancer at {BalancerUrl}: {Reason}")]
+    public static partial void RegistrationFailed(ILogger logger, Uri balancerUrl, string reason);
+
+    [LoggerMessage(10, LogLevel.Information, "Deregistered from the balancer")]
+    public static partial void Deregistered(ILogger logger);
+
+    [LoggerMessage(11, LogLevel.Warning, "Redis reports version {Head} but this backend has applied {Applied}: Redis has lost writes")]
+    public static partial void RedisBehind(ILogger logger, long head, long applied);
+}

@@ -1,0 +1,13 @@
+using AspireKv.Backend;
+using AspireKv.Backend.Api;
+
+var builder = WebApplication.CreateBuilder(StandaloneArguments.Expand(args));
+builder.AddServiceDefaults();
+builder.AddKeyValueBackend();
+
+var app = builder.Build();
+app.UseKeyValueBackend();
+app.MapDefaultEndpoints();
+app.MapKeyValueApi();
+app.MapAdminApi();
+app.Run();

@@ -1,0 +1,168 @@
+using System.Buffers.Binary;
+using System.Diagnostics.CodeAnalysis;
+using System.Text;
+
+namespace AspireKv.Backend.Replication;
+
+/// <summary>
+/// The wire format of a replication message: the same bytes are published on the channel, appended to the
+/// recent log and stored as the key's durable copy.
+/// </summary>
+/// <remarks>
+/// <code>
+/// message = version (ASCII decimal) '\n' body
+/// body    = format (1 byte, = 1) kind (1 byte, 'S' or 'D')
+///           u16 origin length, origin (UTF-8)
+///           u16 traceparent length, traceparent (ASCII, may be empty)
+///           u16 key length, key (UTF-8)
+///           value (the rest)
+/// </code>
+/// The backend builds the body; the Lua script that assigns the version prepends it. The script only needs
+/// the version prefix and the kind byte, so the rest can stay binary and the value is never re-encoded.
+/// </remarks>
+internal static class ReplicationMessageCodec
+{
+    /// <summary>The only body format this version understands.</summary>
+    public const byte FormatVersion = 1;
+
+    private const int MaxFieldBytes = ushort.MaxValue;
+
+    // 18 decimal digits always fit in a long, so parsing cannot overflow.
+    private const int MaxVersionDigits = 18;
+
+    /// <summary>Builds the body of a message for the Lua script, which prepends the version.</summary>
+    public static byte[] EncodeBody(ChangeKind kind, string key, ReadOnlySpan<byte> value, string origin, string? traceParent)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(origin);
+        var originLength = Encoding.UTF8.GetByteCount(origin);
+        var traceLength = traceParent is null ? 0 : Encoding.ASCII.GetByteCount(traceParent);
+        var keyLength = Encoding.UTF8.GetByteCount(key);
+        if (originLength > MaxFieldBytes || traceLength > MaxFieldBytes || keyLength > MaxFieldBytes)
+        {
+            throw new ArgumentException("Key, origin and trace context must each fit in 65535 bytes.");
+        }
+
+        var body = new byte[2 + 2 + originLength + 2 + traceLength + 2 + keyLength + value.Length];
+        var span = body.AsSpan();
+        span[0] = FormatVersion;
+        span[1] = (byte)kind;
+        var offset = 2;
+        offset = WriteField(span, offset, origin, originLength, Encoding.UTF8);
+        offset = WriteField(span, offset, traceParent ?? string.Empty, traceLength, Encoding.ASCII);
+        offset = WriteField(span, offset, key, keyLength, Encoding.UTF8);
+        value.CopyTo(span[offset..]);
+        return body;
+    }
+
+    /// <summary>Builds a whole message, as the Lua script would. Used by tests and in-memory logs.</summary>
+    public static byte[] EncodeMessage(long version, ReadOnlySpan<byte> body)
+    {
+        var prefix = Encoding.ASCII.GetBytes(version.ToString(System.Globalization.CultureInfo.InvariantCulture) + "\n");
+        var message = new byte[prefix.Length + body.Length];
+        prefix.CopyTo(message, 0);
+        body.CopyTo(message.AsSpan(prefix.Length));
+        return message;
+    }
+
+    /// <summary>Decodes a whole message. Returns false, never throws, for anything malformed.</summary>
+    public static bool TryDecode(ReadOnlySpan<byte> message, [NotNullWhen(true)] out ReplicationEntry? entry)
+    {
+        entry = null;
+        var newline = message.IndexOf((byte)'\n');
+        if (newline is <= 0 or > MaxVersionDigits || !TryParseVersion(message[..newline], out var version))
+        {
+            return false;
+        }
+
+        var body = message[(newline + 1)..];
+        if (body.Length < 2 || body[0] != FormatVersion)
+        {
+            return false;
+        }
+
+        var kind = (ChangeKind)body[1];
+        if (kind is not (ChangeKind.Set or ChangeKind.Delete))
+        {
+            return false;
+        }
+
+        var offset = 2;
+        if (!TryReadField(body, ref offset, out var origin)
+            || !TryReadField(body, ref offset, out var traceParent)
+            || !TryReadField(body, ref offset, out var key)
+            || key.Length == 0)
+        {
+            return false;
+        }
+
+        try
+        {
+            var strictUtf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+            entry = new ReplicationEntry(
+                version,
+                kind,
+                strictUtf8.GetString(key),
+                body[offset..].ToArray(),
+                strictUtf8.GetString(origin),
+                traceParent.Length == 0 ? null : Encoding.ASCII.GetString(traceParent));
+            return true;
+        }
+        catch (DecoderFallbackException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Reads the version prefix of a message without decoding the rest.</summary>
+    public static bool TryReadVersion(ReadOnlySpan<byte> message, out long version)
+    {
+        version = 0;
+        var newline = message.IndexOf((byte)'\n');
+        return newline is > 0 and <= MaxVersionDigits && TryParseVersion(message[..newline], out version);
+    }
+
+    private static bool TryParseVersion(ReadOnlySpan<byte> digits, out long version)
+    {
+        version = 0;
+        foreach (var digit in digits)
+        {
+            if (digit is < (byte)'0' or > (byte)'9')
+            {
+                return false;
+            }
+
+            version = (version * 10) + (digit - (byte)'0');
+        }
+
+        return version > 0;
+    }
+
+    private static int WriteField(Span<byte> span, int offset, string text, int byteCount, Encoding encoding)
+    {
+        BinaryPrimitives.WriteUInt16BigEndian(span[offset..], (ushort)byteCount);
+        offset += 2;
+        encoding.GetBytes(text, span.Slice(offset, byteCount));
+        return offset + byteCount;
+    }
+
+    private static bool TryReadField(ReadOnlySpan<byte> body, ref int offset, out ReadOnlySpan<byte> field)
+    {
+        field = default;
+        if (body.Length - offset < 2)
+        {
+            return false;
+        }
+
+        var length = BinaryPrimitives.ReadUInt16BigEndian(body[offset..]);
+        offset += 2;
+        if (body.Length - offset < length)
+        {
+            return false;
+        }
+
+        field = body.Slice(offset, length);
+        offset += length;
+        return true;
+    }
+}

@@ -1,0 +1,36 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace AspireKv.Backend.Replication;
+
+/// <summary>How a backend replicates (configuration section <c>Replication</c>).</summary>
+internal sealed class ReplicationOptions
+{
+    public const string SectionName = "Replication";
+
+    /// <summary>
+    /// Prefix of every Redis key and channel of one cluster. The keys share the hash tag <c>{prefix}</c> so the
+    /// write script also runs on a Redis Cluster shard.
+    /// </summary>
+    [Required]
+    [RegularExpression("^[A-Za-z0-9_.-]{1,64}$")]
+    public string KeyPrefix { get; set; } = "aspirekv";
+
+    /// <summary>How many recent writes the log keeps for replicas that missed messages.</summary>
+    [Range(100, 10_000_000)]
+    public int LogLength { get; set; } = 100_000;
+
+    /// <summary>How often a backend asks Redis for the newest version, to find writes whose message it missed.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:01:00")]
+    public TimeSpan CatchUpInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// How long a gap may stay open before it is filled from the log. Messages can overtake each other
+    /// briefly (a writer applies its own write before older messages arrive), so a gap is not acted on at once.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:10")]
+    public TimeSpan GapGracePeriod { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>How many log entries one catch-up round trip reads.</summary>
+    [Range(1, 100_000)]
+    public int CatchUpBatchSize { get; set; } = 1_000;
+}

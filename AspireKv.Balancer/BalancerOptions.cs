@@ -1,0 +1,52 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace AspireKv.Balancer;
+
+/// <summary>How the balancer routes and watches backends (configuration section <c>Balancer</c>).</summary>
+internal sealed class BalancerOptions
+{
+    public const string SectionName = "Balancer";
+
+    /// <summary>The YARP load-balancing policy: RoundRobin (the default, as in the original exercise), LeastRequests, PowerOfTwoChoices, Random.</summary>
+    [Required]
+    public string LoadBalancingPolicy { get; set; } = Yarp.ReverseProxy.LoadBalancing.LoadBalancingPolicies.RoundRobin;
+
+    /// <summary>How often each backend's <c>/health</c> is probed.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
+    public TimeSpan HealthCheckInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long a probe may take before it counts as failed.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
+    public TimeSpan HealthCheckTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Consecutive failed probes that take a backend out. The first successful probe brings it back.</summary>
+    [Range(1, 100)]
+    public int UnhealthyAfterFailedProbes { get; set; } = 2;
+
+    /// <summary>
+    /// How long a backend stays out after a request to it failed in transport (refused, reset, timed out).
+    /// After that the active probes decide again.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
+    public TimeSpan PassiveReactivationPeriod { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>How long the balancer waits for a backend without any progress before giving up on it (YARP's 100 s default is far too long for a hung backend).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>At most this many backends are tried for one request.</summary>
+    [Range(1, 10)]
+    public int MaxAttempts { get; set; } = 3;
+
+    /// <summary>How long a registration lives unless renewed.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.500", "00:10:00")]
+    public TimeSpan RegistrationTtl { get; set; } = TimeSpan.FromSeconds(6);
+
+    /// <summary>The service-discovery name whose endpoints seed the registry (<c>services:backend:http:*</c> in Aspire).</summary>
+    [Required]
+    public string DiscoveryServiceName { get; set; } = "backend";
+
+    /// <summary>How often service discovery is asked again.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan DiscoveryRefreshInterval { get; set; } = TimeSpan.FromSeconds(30);
+}

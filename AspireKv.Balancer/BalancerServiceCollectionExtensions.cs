@@ -1,0 +1,49 @@
+using AspireKv.Balancer.Diagnostics;
+using AspireKv.Balancer.Health;
+using AspireKv.Balancer.Proxy;
+using AspireKv.Balancer.Registry;
+using AspireKv.Contracts;
+using Yarp.ReverseProxy.Health;
+
+namespace AspireKv.Balancer;
+
+/// <summary>Registers everything the balancer is made of.</summary>
+internal static class BalancerServiceCollectionExtensions
+{
+    public static IHostApplicationBuilder AddBalancer(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<BalancerOptions>().BindConfiguration(BalancerOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<BackendRegistry>();
+        services.AddSingleton<BackendTrafficCounters>();
+        services.AddSingleton<BalancerMetrics>();
+        services.AddHostedService<ServiceDiscoverySeeder>();
+        services.AddHostedService<RegistryMaintenanceService>();
+        services.AddHostedService<RegistryConfigPublisher>();
+
+        // The registry publishes the destinations; the configuration starts empty.
+        services.AddReverseProxy().LoadFromMemory(ProxyConfigFactory.Routes, []);
+        services.AddSingleton<IPassiveHealthCheckPolicy, FirstFailureHealthPolicy>();
+
+        services.AddProblemDetails();
+        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, ContractsJsonContext.Default));
+        return builder;
+    }
+
+    public static WebApplication MapBalancer(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.MapRegistryApi();
+        app.MapReverseProxy(proxy =>
+        {
+            // Retry wraps load balancing, so each attempt picks among the backends not tried yet.
+            proxy.UseMiddleware<RetryOnAnotherBackendMiddleware>();
+            proxy.UseSessionAffinity();
+            proxy.UseLoadBalancing();
+            proxy.UsePassiveHealthChecks();
+        });
+        return app;
+    }
+}

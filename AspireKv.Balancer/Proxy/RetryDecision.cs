@@ -1,0 +1,46 @@
+using System.Net.Sockets;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace AspireKv.Balancer.Proxy;
+
+/// <summary>
+/// Whether a request that failed on one backend may be sent to another. Pure, so every case is unit-tested.
+/// </summary>
+/// <remarks>
+/// Any request may be retried if it never reached the backend: the connection could not be made and none of
+/// its body was read. A read (GET, HEAD, OPTIONS) may also be retried after it reached a backend that then
+/// failed, because reading twice changes nothing. A write that may have reached a backend is never retried:
+/// it may have been committed, and the client must decide.
+/// </remarks>
+internal static class RetryDecision
+{
+    public static bool CanRetry(string method, ForwarderError error, Exception? exception, bool requestBodyStarted)
+    {
+        if (error is not (ForwarderError.Request or ForwarderError.RequestTimedOut or ForwarderError.ResponseHeaders))
+        {
+            return false;
+        }
+
+        if (!requestBodyStarted && error == ForwarderError.Request && NeverConnected(exception))
+        {
+            return true;
+        }
+
+        return HttpMethods.IsGet(method) || HttpMethods.IsHead(method) || HttpMethods.IsOptions(method);
+    }
+
+    /// <summary>True when the failure happened while connecting, so the backend saw nothing of the request.</summary>
+    public static bool NeverConnected(Exception? exception)
+    {
+        for (var current = exception; current is not null; current = current.InnerException)
+        {
+            if (current is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError }
+                || current is SocketException { SocketErrorCode: SocketError.ConnectionRefused or SocketError.HostUnreachable or SocketError.NetworkUnreachable })
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

@@ -1,0 +1,147 @@
+using System.Diagnostics;
+using AspireKv.Balancer.Diagnostics;
+using Microsoft.Extensions.Options;
+using Yarp.ReverseProxy.Forwarder;
+using Yarp.ReverseProxy.Model;
+
+namespace AspireKv.Balancer.Proxy;
+
+/// <summary>
+/// Runs in YARP's pipeline in front of load balancing: when a request could not be served by the backend
+/// it was sent to and <see cref="RetryDecision"/> says it is safe, it is sent to the next available backend
+/// at once, so a backend that just died costs the client nothing. Also names the chosen backend and the
+/// attempt count on the request's span, and answers with a ProblemDetails when no backend can serve.
+/// </summary>
+internal sealed class RetryOnAnotherBackendMiddleware(
+    RequestDelegate next,
+    IOptions<BalancerOptions> options,
+    BackendTrafficCounters counters,
+    BalancerMetrics metrics,
+    IProblemDetailsService problemDetails)
+{
+    private readonly int _maxAttempts = options.Value.MaxAttempts;
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var proxy = context.GetReverseProxyFeature();
+        var body = TrackBody(context.Request);
+        var candidates = proxy.AvailableDestinations;
+        List<DestinationState>? tried = null;
+        for (var attempt = 1; ; attempt++)
+        {
+            if (candidates.Count == 0)
+            {
+                await WriteNoBackendAsync(context, tried?.Count ?? 0).ConfigureAwait(false);
+                return;
+            }
+
+            proxy.AvailableDestinations = candidates;
+            await next(context).ConfigureAwait(false);
+
+            var destination = proxy.ProxiedDestination;
+            var failure = context.GetForwarderErrorFeature();
+            Tag(destination, attempt);
+            if (failure is null || destination is null)
+            {
+                if (destination is not null)
+                {
+                    counters.Served(destination.DestinationId);
+                    metrics.Forwarded(BackendName(destination), attempt);
+                }
+
+                return;
+            }
+
+            metrics.Failed(BackendName(destination), failure.Error);
+            var retry = attempt < _maxAttempts
+                && !context.Response.HasStarted
+                && !context.RequestAborted.IsCancellationRequested
+                && RetryDecision.CanRetry(context.Request.Method, failure.Error, failure.Exception, body?.Started ?? false);
+            if (!retry)
+            {
+                await WriteFailureAsync(context, destination, failure).ConfigureAwait(false);
+                return;
+            }
+
+            tried ??= [];
+            tried.Add(destination);
+            candidates = [.. proxy.AllDestinations.Where(d => !tried.Contains(d) && IsAvailable(d))];
+
+            // Undo what the failed attempt left behind, so the next one starts clean.
+            context.Features.Set<IForwarderErrorFeature>(null);
+            proxy.ProxiedDestination = null;
+            context.Response.Clear();
+        }
+    }
+
+    /// <summary>The name a backend registered with, or its address when it has not registered.</summary>
+    public static string BackendName(DestinationState destination) =>
+        destination.Model.Config.Metadata?.GetValueOrDefault(ProxyConfigFactory.NameMetadata) ?? destination.Model.Config.Address;
+
+    private static bool IsAvailable(DestinationState destination) =>
+        destination.Health.Active != DestinationHealth.Unhealthy && destination.Health.Passive != DestinationHealth.Unhealthy;
+
+    private static ReadTrackingStream? TrackBody(HttpRequest request)
+    {
+        if (request.ContentLength is null or 0 && request.Headers.TransferEncoding.Count == 0)
+        {
+            return null;
+        }
+
+        var tracked = new ReadTrackingStream(request.Body);
+        request.Body = tracked;
+        return tracked;
+    }
+
+    private static void Tag(DestinationState? destination, int attempt)
+    {
+        var activity = Activity.Current;
+        if (activity is not { IsAllDataRequested: true })
+        {
+            return;
+        }
+
+        activity.SetTag("aspirekv.backend", destination is null ? null : BackendName(destination));
+        activity.SetTag("aspirekv.attempts", attempt);
+    }
+
+    private async Task WriteNoBackendAsync(HttpContext context, int tried)
+    {
+        metrics.NoBackend();
+        context.Response.Clear();
+        context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        context.Response.Headers.RetryAfter = "1";
+        await problemDetails.WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            ProblemDetails =
+            {
+                Status = StatusCodes.Status503ServiceUnavailable,
+                Title = "No backend available",
+                Detail = tried == 0
+                    ? "Every backend is down or still catching up; the balancer has nowhere to send the request."
+                    : $"The request failed on {tried} backend(s) and no other backend is available.",
+            },
+        }).ConfigureAwait(false);
+    }
+
+    private async Task WriteFailureAsync(HttpContext context, DestinationState destination, IForwarderErrorFeature failure)
+    {
+        if (context.Response.HasStarted || context.RequestAborted.IsCancellationRequested)
+        {
+            return;
+        }
+
+        // YARP has chosen the status (502, or 504 on a timeout) but written no body.
+        await problemDetails.WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            ProblemDetails =
+            {
+                Status = context.Response.StatusCode,
+                Title = failure.Error == ForwarderError.RequestTimedOut ? "Backend timed out" : "Backend failed",
+                Detail = $"{BackendName(destination)} failed ({failure.Error}). The request was not sent to another backend: it was a write that may already have been applied, or every attempt was used.",
+            },
+        }).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,13 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace AspireKv.Contracts;
+
+/// <summary>Source-generated JSON for every contract type, in the web defaults (camelCase).</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(BackendRegistration))]
+[JsonSerializable(typeof(RegisteredBackend))]
+[JsonSerializable(typeof(IReadOnlyList<RegisteredBackend>))]
+[JsonSerializable(typeof(NodeStatus))]
+[JsonSerializable(typeof(StoreDigest))]
+public sealed partial class ContractsJsonContext : JsonSerializerContext;

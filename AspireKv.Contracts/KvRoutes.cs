@@ -1,0 +1,20 @@
+namespace AspireKv.Contracts;
+
+/// <summary>Paths of the AspireKv HTTP API, shared by the services and their clients.</summary>
+public static class KvRoutes
+{
+    /// <summary>The public key-value API: <c>/kv/{key}</c>. The only prefix the balancer forwards.</summary>
+    public const string KeyValuePrefix = "/kv";
+
+    /// <summary>A backend's own replication state (<see cref="NodeStatus"/>).</summary>
+    public const string AdminStatus = "/admin/status";
+
+    /// <summary>A backend's content digest (<see cref="StoreDigest"/>), to compare replicas from outside.</summary>
+    public const string AdminDigest = "/admin/digest";
+
+    /// <summary>The balancer's registry of backends.</summary>
+    public const string Registry = "/registry";
+
+    /// <summary>The path of one key.</summary>
+    public static string Key(string key) => $"{KeyValuePrefix}/{Uri.EscapeDataString(key)}";
+}

@@ -1,0 +1,20 @@
+namespace AspireKv.Contracts;
+
+/// <summary>A backend's replication state (<c>GET /admin/status</c>).</summary>
+/// <param name="Name">The backend's name.</param>
+/// <param name="Ready">True once it has caught up with Redis; only then does it take traffic.</param>
+/// <param name="RedisConnected">Whether its last exchange with Redis succeeded.</param>
+/// <param name="AppliedVersion">Every write up to this version has been applied here.</param>
+/// <param name="HeadVersion">The newest version Redis had assigned when this backend last asked.</param>
+/// <param name="Lag">How many versions it is behind <paramref name="HeadVersion"/>.</param>
+/// <param name="Keys">Live keys held (tombstones excluded).</param>
+/// <param name="FullResyncs">How often it has reloaded the whole durable copy, the first load included.</param>
+public sealed record NodeStatus(
+    string Name,
+    bool Ready,
+    bool RedisConnected,
+    long AppliedVersion,
+    long HeadVersion,
+    long Lag,
+    long Keys,
+    long FullResyncs);

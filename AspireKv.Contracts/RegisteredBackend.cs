@@ -1,0 +1,24 @@
+namespace AspireKv.Contracts;
+
+/// <summary>One backend as the balancer sees it (<c>GET /registry</c>).</summary>
+/// <param name="Id">The balancer's destination id: the normalised address.</param>
+/// <param name="Name">The name the backend registered with, if it registered.</param>
+/// <param name="Address">Where requests are forwarded.</param>
+/// <param name="Discovered">True when service discovery lists it.</param>
+/// <param name="Registered">True while its registration is renewed.</param>
+/// <param name="RegistrationExpiresInSeconds">Seconds until an unrenewed registration lapses.</param>
+/// <param name="ActiveHealth">The last active probe's verdict: Unknown, Healthy or Unhealthy.</param>
+/// <param name="PassiveHealth">The verdict from real traffic: Unknown, Healthy or Unhealthy.</param>
+/// <param name="InFlightRequests">Requests being forwarded to it now.</param>
+/// <param name="RequestsServed">Requests it has answered through this balancer since the balancer started.</param>
+public sealed record RegisteredBackend(
+    string Id,
+    string? Name,
+    string Address,
+    bool Discovered,
+    bool Registered,
+    double? RegistrationExpiresInSeconds,
+    string ActiveHealth,
+    string PassiveHealth,
+    int InFlightRequests,
+    long RequestsServed);

@@ -1,0 +1,96 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+
+namespace Microsoft.Extensions.Hosting;
+
+/// <summary>
+/// What every AspireKv service shares: OpenTelemetry to the dashboard, health endpoints, service discovery
+/// and resilient outgoing HTTP. Follows the Aspire ServiceDefaults template, except that the health
+/// endpoints are mapped in every environment because the balancer depends on them.
+/// </summary>
+public static class ServiceDefaultsExtensions
+{
+    /// <summary>Adds telemetry, default health checks, service discovery and resilient HTTP clients.</summary>
+    public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder)
+        where TBuilder : IHostApplicationBuilder
+    {
+        builder.ConfigureOpenTelemetry();
+        builder.AddDefaultHealthChecks();
+        builder.Services.AddServiceDiscovery();
+        builder.Services.ConfigureHttpClientDefaults(http =>
+        {
+            http.AddStandardResilienceHandler();
+            http.AddServiceDiscovery();
+        });
+        return builder;
+    }
+
+    /// <summary>Logs, metrics and traces, exported over OTLP when the dashboard's endpoint is configured.</summary>
+    public static TBuilder ConfigureOpenTelemetry<TBuilder>(this TBuilder builder)
+        where TBuilder : IHostApplicationBuilder
+    {
+        builder.Logging.AddOpenTelemetry(logging =>
+        {
+            logging.IncludeFormattedMessage = true;
+            logging.IncludeScopes = true;
+        });
+
+        builder.Services.AddOpenTelemetry()
+            .WithMetrics(metrics => metrics
+                .AddAspNetCoreInstrumentation()
+                .AddHttpClientInstrumentation()
+                .AddRuntimeInstrumentation()
+                .AddMeter(TelemetryNames.All))
+            .WithTracing(tracing => tracing
+                .AddSource(builder.Environment.ApplicationName)
+                .AddSource(TelemetryNames.All)
+                .AddAspNetCoreInstrumentation(aspNetCore =>
+                    // Probes run every second per backend; keep them out of the dashboard's traces.
+                    aspNetCore.Filter = context => !IsHealthRequest(context.Request.Path))
+                .AddHttpClientInstrumentation(http =>
+                    http.FilterHttpRequestMessage = request => !IsHealthRequest(request.RequestUri?.AbsolutePath)));
+
+        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        {
+            builder.Services.AddOpenTelemetry().UseOtlpExporter();
+        }
+
+        return builder;
+    }
+
+    /// <summary>Adds a liveness check that only says the process answers.</summary>
+    public static TBuilder AddDefaultHealthChecks<TBuilder>(this TBuilder builder)
+        where TBuilder : IHostApplicationBuilder
+    {
+        builder.Services.AddHealthChecks()
+            .AddCheck("self", () => HealthCheckResult.Healthy(), [HealthEndpoints.LiveTag]);
+        return builder;
+    }
+
+    /// <summary>
+    /// Maps <see cref="HealthEndpoints.Readiness"/> (all checks) and <see cref="HealthEndpoints.Liveness"/>
+    /// (live checks only). Both are mapped in every environment: the balancer's active health checks need them.
+    /// </summary>
+    public static WebApplication MapDefaultEndpoints(this WebApplication app)
+    {
+        app.MapHealthChecks(HealthEndpoints.Readiness);
+        app.MapHealthChecks(HealthEndpoints.Liveness, new HealthCheckOptions
+        {
+            Predicate = check => check.Tags.Contains(HealthEndpoints.LiveTag),
+        });
+        return app;
+    }
+
+    private static bool IsHealthRequest(PathString path) =>
+        path.StartsWithSegments(HealthEndpoints.Readiness) || path.StartsWithSegments(HealthEndpoints.Liveness);
+
+    private static bool IsHealthRequest(string? path) =>
+        path is not null && IsHealthRequest(new PathString(path));
+}
