@@ -1,0 +1,30 @@
+using AspireKv.AppHost;
+
+var builder = DistributedApplication.CreateBuilder(args);
+var settings = AppHostSettings.From(builder.Configuration, builder.AppHostDirectory);
+
+// Infrastructure: the Redis every write goes through.
+var (redis, _) = builder.AddKeyValueRedis(settings);
+
+// The balancer is declared first so the backends can be told where to register.
+var balancer = builder.AddProject<Projects.AspireKv_Balancer>("balancer", options => options.ExcludeLaunchProfile = true)
+    .WithHttpEndpoint(port: settings.FixedPorts ? settings.BalancerPort : null, isProxied: false)
+    .WithEnvironment("ASPNETCORE_ENVIRONMENT", builder.Environment.EnvironmentName)
+    .WithHttpHealthCheck(HealthEndpoints.Readiness)
+    .WithExternalHttpEndpoints();
+
+// Backends: separate resources, each with its own endpoint (not WithReplicas, whose proxy hides them).
+for (var i = 1; i <= settings.Backends; i++)
+{
+    var backend = builder.AddKeyValueBackend(i, settings, redis, balancer);
+    balancer.WithBackend(backend, i - 1);
+}
+
+// Apps
+builder.AddProject<Projects.AspireKv_Client>("client")
+    .WithReference(balancer)
+    .WaitFor(balancer)
+    .WithHttpHealthCheck(HealthEndpoints.Readiness)
+    .WithExternalHttpEndpoints();
+
+builder.Build().Run();

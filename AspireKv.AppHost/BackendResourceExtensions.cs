@@ -1,0 +1,33 @@
+namespace AspireKv.AppHost;
+
+/// <summary>Adds one backend and wires it to Redis and the balancer.</summary>
+internal static class BackendResourceExtensions
+{
+    public static IResourceBuilder<ProjectResource> AddKeyValueBackend(
+        this IDistributedApplicationBuilder builder,
+        int number,
+        AppHostSettings settings,
+        IResourceBuilder<IResourceWithConnectionString> redis,
+        IResourceBuilder<ProjectResource> balancer)
+    {
+        var name = $"backend-{number}";
+        var backend = builder.AddProject<Projects.AspireKv_Backend>(name, options => options.ExcludeLaunchProfile = true)
+            // Proxy-less: a stopped backend refuses connections at once, and the address it registers is its own.
+            .WithHttpEndpoint(port: settings.FixedPorts ? settings.FirstBackendPort + number - 1 : null, isProxied: false)
+            .WithEnvironment("ASPNETCORE_ENVIRONMENT", builder.Environment.EnvironmentName)
+            .WithEnvironment("Node__Name", name)
+            .WithEnvironment("Registration__BalancerUrl", balancer.GetEndpoint("http"))
+            .WithReference(redis)
+            .WaitFor(redis)
+            .WithHttpHealthCheck(HealthEndpoints.Readiness);
+        backend.WithEnvironment("Node__PublicUrl", backend.GetEndpoint("http"));
+        return backend;
+    }
+
+    /// <summary>Lists <paramref name="backend"/> in the balancer's service discovery and lets the balancer wait for it.</summary>
+    public static IResourceBuilder<ProjectResource> WithBackend(
+        this IResourceBuilder<ProjectResource> balancer, IResourceBuilder<ProjectResource> backend, int index) =>
+        balancer
+            .WithEnvironment($"services__backend__http__{index.ToString(System.Globalization.CultureInfo.InvariantCulture)}", backend.GetEndpoint("http"))
+            .WaitFor(backend);
+}

@@ -1,0 +1,83 @@
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AspireKv.AppHost;
+
+/// <summary>
+/// Adds the Redis every backend replicates through, in the mode the settings chose. Whatever the mode,
+/// the backends see one connection string named <c>redis</c>.
+/// </summary>
+internal static class RedisResourceExtensions
+{
+    /// <summary>The connection string name the backends read.</summary>
+    public const string ConnectionName = "redis";
+
+    /// <summary>Adds the server and returns the connection string resource plus the server's resource name.</summary>
+    public static (IResourceBuilder<IResourceWithConnectionString> Connection, string ServerName) AddKeyValueRedis(
+        this IDistributedApplicationBuilder builder, AppHostSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        return settings.RedisMode switch
+        {
+            RedisMode.Container => (AddContainer(builder), ConnectionName),
+            RedisMode.Garnet => AddGarnet(builder, Path.Combine(settings.DataDirectory, "garnet")),
+            RedisMode.RedisServer => AddRedisServer(builder, Path.Combine(settings.DataDirectory, "redis-server")),
+            _ => throw new InvalidOperationException($"Unsupported Redis mode {settings.RedisMode}."),
+        };
+    }
+
+    private static IResourceBuilder<RedisResource> AddContainer(IDistributedApplicationBuilder builder) =>
+        builder.AddRedis(ConnectionName)
+            .WithDataVolume("aspirekv-redis-data")
+            .WithPersistence(TimeSpan.FromSeconds(1), keysChangedThreshold: 1);
+
+    private static (IResourceBuilder<IResourceWithConnectionString>, string) AddGarnet(IDistributedApplicationBuilder builder, string dataDirectory)
+    {
+        const string name = "garnet";
+        var garnet = builder.AddProject<Projects.AspireKv_GarnetHost>(name, options => options.ExcludeLaunchProfile = true)
+            .WithEndpoint(name: "tcp", scheme: "tcp", isProxied: false, env: "GARNET_PORT")
+            .WithEnvironment("Garnet__DataDirectory", dataDirectory);
+        return (ConnectionTo(builder, garnet), name);
+    }
+
+    private static (IResourceBuilder<IResourceWithConnectionString>, string) AddRedisServer(IDistributedApplicationBuilder builder, string dataDirectory)
+    {
+        const string name = "redis-server";
+        Directory.CreateDirectory(dataDirectory);
+        var server = builder.AddExecutable(name, "redis-server", dataDirectory)
+            .WithEndpoint(name: "tcp", scheme: "tcp", isProxied: false);
+        var endpoint = server.GetEndpoint("tcp");
+        server.WithArgs(context =>
+        {
+            context.Args.Add("--port");
+            context.Args.Add(endpoint.Property(EndpointProperty.TargetPort));
+            context.Args.Add("--bind");
+            context.Args.Add("127.0.0.1");
+            // Every write is appended and fsynced once a second; no RDB snapshots.
+            context.Args.Add("--appendonly");
+            context.Args.Add("yes");
+            context.Args.Add("--appendfsync");
+            context.Args.Add("everysec");
+            context.Args.Add("--save");
+            context.Args.Add(string.Empty);
+            context.Args.Add("--dir");
+            context.Args.Add(dataDirectory);
+        });
+        return (ConnectionTo(builder, server), name);
+    }
+
+    // The backends get "host:port,abortConnect=false" and wait until the server answers PING.
+    private static IResourceBuilder<IResourceWithConnectionString> ConnectionTo<T>(IDistributedApplicationBuilder builder, IResourceBuilder<T> server)
+        where T : class, IResourceWithEndpoints, IResourceWithWaitSupport
+    {
+        var endpoint = server.GetEndpoint("tcp");
+        var healthCheck = $"{server.Resource.Name}-ping";
+        builder.Services.AddHealthChecks().AddRedis(
+            _ => $"{endpoint.Host}:{endpoint.Port},abortConnect=false,connectTimeout=2000",
+            name: healthCheck);
+        server.WithHealthCheck(healthCheck);
+        return builder.AddConnectionString(
+                ConnectionName,
+                ReferenceExpression.Create($"{endpoint.Property(EndpointProperty.HostAndPort)},abortConnect=false"))
+            .WaitFor(server);
+    }
+}

@@ -1,0 +1,32 @@
+using AspireKv.Client.Components;
+using AspireKv.Client.Services;
+
+namespace AspireKv.Client;
+
+/// <summary>Registers and maps the web client.</summary>
+internal static class ClientServiceCollectionExtensions
+{
+    /// <summary>The balancer, by its service-discovery name (Aspire sets it; standalone, appsettings.json points at localhost:4000).</summary>
+    private static readonly Uri BalancerAddress = new("http://balancer");
+
+    public static IHostApplicationBuilder AddKeyValueClient(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        builder.Services.AddHttpClient<KeyValueApiClient>(http => http.BaseAddress = BalancerAddress);
+        return builder;
+    }
+
+    public static WebApplication MapKeyValueClient(this WebApplication app)
+    {
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseExceptionHandler("/Error", createScopeForErrors: true);
+        }
+
+        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        app.UseAntiforgery();
+        app.MapStaticAssets();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        return app;
+    }
+}

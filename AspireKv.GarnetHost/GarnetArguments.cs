@@ -1,0 +1,34 @@
+using System.Globalization;
+
+namespace AspireKv.GarnetHost;
+
+/// <summary>Turns <see cref="GarnetHostOptions"/> into Garnet's command line.</summary>
+internal static class GarnetArguments
+{
+    public static string[] From(GarnetHostOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        List<string> args =
+        [
+            "--port", options.Port.ToString(CultureInfo.InvariantCulture),
+            "--bind", options.Bind,
+            // The write path is a Lua script (see the backend's CommitScript).
+            "--lua", "true",
+            // Garnet's native Linux device needs libaio, which a fresh Debian machine lacks; plain files work everywhere.
+            "--device-type", "RandomAccess",
+            "--logger-level", "Warning",
+        ];
+        if (!string.IsNullOrWhiteSpace(options.DataDirectory))
+        {
+            args.AddRange(
+            [
+                "--checkpointdir", options.DataDirectory,
+                "--recover",
+                "--aof",
+                "--aof-commit-freq", options.AofCommitFrequencyMs.ToString(CultureInfo.InvariantCulture),
+            ]);
+        }
+
+        return [.. args];
+    }
+}

@@ -1,0 +1,6 @@
+using AspireKv.GarnetHost;
+
+var builder = Host.CreateApplicationBuilder(args);
+builder.AddServiceDefaults();
+builder.AddGarnetServer();
+builder.Build().Run();

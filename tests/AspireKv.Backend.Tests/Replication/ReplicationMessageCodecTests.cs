@@ -1,0 +1,84 @@
+using System.Text;
+using AspireKv.Backend.Replication;
+
+namespace AspireKv.Backend.Tests.Replication;
+
+public sealed class ReplicationMessageCodecTests
+{
+    private const string TraceParent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+
+    [Fact]
+    public void TryDecode_EncodedSet_RoundTripsEveryField()
+    {
+        byte[] value = [0, 1, 2, 255, (byte)'\n', 0];
+        var body = ReplicationMessageCodec.EncodeBody(ChangeKind.Set, "clé:1", value, "backend-2", TraceParent);
+
+        Assert.True(ReplicationMessageCodec.TryDecode(ReplicationMessageCodec.EncodeMessage(42, body), out var entry));
+
+        Assert.Equal(42, entry.Version);
+        Assert.Equal(ChangeKind.Set, entry.Kind);
+        Assert.Equal("clé:1", entry.Key);
+        Assert.Equal(value, entry.Value);
+        Assert.Equal("backend-2", entry.Origin);
+        Assert.Equal(TraceParent, entry.TraceParent);
+    }
+
+    [Fact]
+    public void TryDecode_EncodedDelete_HasNoValueAndNoTrace()
+    {
+        var body = ReplicationMessageCodec.EncodeBody(ChangeKind.Delete, "k", [], "backend-1", traceParent: null);
+
+        Assert.True(ReplicationMessageCodec.TryDecode(ReplicationMessageCodec.EncodeMessage(7, body), out var entry));
+
+        Assert.Equal(ChangeKind.Delete, entry.Kind);
+        Assert.Empty(entry.Value);
+        Assert.Null(entry.TraceParent);
+        Assert.True(entry.ToStoredEntry().IsTombstone);
+    }
+
+    [Fact]
+    public void EncodeBody_KindByte_IsWhereTheLuaScriptLooks()
+    {
+        // The commit script reads the kind two bytes after the newline: format byte, then kind.
+        var message = ReplicationMessageCodec.EncodeMessage(12, ReplicationMessageCodec.EncodeBody(ChangeKind.Delete, "k", [], "n", null));
+        var newline = Array.IndexOf(message, (byte)'\n');
+
+        Assert.Equal((byte)'D', message[newline + 2]);
+        Assert.Equal("12", Encoding.ASCII.GetString(message, 0, newline));
+    }
+
+    public static TheoryData<string> MalformedMessages =>
+    [
+        "",
+        "no newline at all",
+        "\nmissing version",
+        "12x\nbad version",
+        "0\nversion zero",
+        "1234567890123456789\ntoo many digits",
+        "5\n",
+        "5\n\u0002S",
+        "5\n\u0001X\u0000\u0000\u0000\u0000\u0000\u0001k",
+        "5\n\u0001S\u0000\u0009backend",
+        "5\n\u0001S\u0000\u0000\u0000\u0000\u0000\u0000",
+    ];
+
+    [Theory]
+    [MemberData(nameof(MalformedMessages))]
+    public void TryDecode_Malformed_ReturnsFalse(string message) =>
+        Assert.False(ReplicationMessageCodec.TryDecode(Encoding.Latin1.GetBytes(message), out _));
+
+    [Fact]
+    public void TryDecode_InvalidUtf8Key_ReturnsFalse()
+    {
+        byte[] body = [1, (byte)'S', 0, 0, 0, 0, 0, 2, 0xC3, 0x28];
+
+        Assert.False(ReplicationMessageCodec.TryDecode(ReplicationMessageCodec.EncodeMessage(3, body), out _));
+    }
+
+    [Fact]
+    public void TryReadVersion_ReadsOnlyThePrefix()
+    {
+        Assert.True(ReplicationMessageCodec.TryReadVersion("981\nanything"u8, out var version));
+        Assert.Equal(981, version);
+    }
+}
