@@ -21,10 +21,13 @@ for (var i = 1; i <= settings.Backends; i++)
 }
 
 // Apps
-builder.AddProject<Projects.AspireKv_Client>("client")
-    .WithReference(balancer)
-    .WaitFor(balancer)
-    .WithHttpHealthCheck(HealthEndpoints.Readiness)
-    .WithExternalHttpEndpoints();
+if (settings.WithClient)
+{
+    builder.AddProject<Projects.AspireKv_Client>("client")
+        .WithReference(balancer)
+        .WaitFor(balancer)
+        .WithHttpHealthCheck(HealthEndpoints.Readiness)
+        .WithExternalHttpEndpoints();
+}
 
 builder.Build().Run();

@@ -10,13 +10,15 @@ namespace AspireKv.AppHost;
 /// <param name="FixedPorts">Use the classic ports (balancer 4000, backends 5001…); tests turn this off to run beside a dev instance.</param>
 /// <param name="BalancerPort">The balancer's port when ports are fixed.</param>
 /// <param name="FirstBackendPort">backend-1's port when ports are fixed; the others follow.</param>
+/// <param name="WithClient">Whether to start the web client (tests that do not use it save a process).</param>
 internal sealed record AppHostSettings(
     RedisMode RedisMode,
     string DataDirectory,
     int Backends,
     bool FixedPorts,
     int BalancerPort,
-    int FirstBackendPort)
+    int FirstBackendPort,
+    bool WithClient)
 {
     public static AppHostSettings From(IConfiguration configuration, string appHostDirectory)
     {
@@ -44,6 +46,7 @@ internal sealed record AppHostSettings(
             backends,
             configuration.GetValue("AspireKv:FixedPorts", true),
             configuration.GetValue("AspireKv:BalancerPort", 4000),
-            configuration.GetValue("AspireKv:FirstBackendPort", 5001));
+            configuration.GetValue("AspireKv:FirstBackendPort", 5001),
+            configuration.GetValue("AspireKv:Client", true));
     }
 }

@@ -9,6 +9,7 @@ namespace AspireKv.Contracts;
 /// <param name="Lag">How many versions it is behind <paramref name="HeadVersion"/>.</param>
 /// <param name="Keys">Live keys held (tombstones excluded).</param>
 /// <param name="FullResyncs">How often it has reloaded the whole durable copy, the first load included.</param>
+/// <param name="ProcessId">The backend's operating-system process id, for fault-injection tools.</param>
 public sealed record NodeStatus(
     string Name,
     bool Ready,
@@ -17,4 +18,5 @@ public sealed record NodeStatus(
     long HeadVersion,
     long Lag,
     long Keys,
-    long FullResyncs);
+    long FullResyncs,
+    int ProcessId);

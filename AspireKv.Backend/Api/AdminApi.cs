@@ -29,7 +29,8 @@ internal static class AdminApi
             head,
             Math.Max(0, head - applied),
             replica.Store.LiveKeyCount,
-            status.FullResyncs);
+            status.FullResyncs,
+            Environment.ProcessId);
     }
 
     public static StoreDigest GetDigest(Replica replica)
