@@ -1,3 +1,4 @@
+using AspireKv.Contracts;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
@@ -49,13 +50,13 @@ public static class ServiceDefaultsExtensions
                 .AddRuntimeInstrumentation()
                 .AddMeter(TelemetryNames.All))
             .WithTracing(tracing => tracing
+                .AddProcessor(new UnparentedRedisSpanFilter())
                 .AddSource(builder.Environment.ApplicationName)
                 .AddSource(TelemetryNames.All)
                 .AddAspNetCoreInstrumentation(aspNetCore =>
-                    // Probes run every second per backend; keep them out of the dashboard's traces.
-                    aspNetCore.Filter = context => !IsHealthRequest(context.Request.Path))
+                    aspNetCore.Filter = context => !IsHeartbeat(context.Request.Path))
                 .AddHttpClientInstrumentation(http =>
-                    http.FilterHttpRequestMessage = request => !IsHealthRequest(request.RequestUri?.AbsolutePath)));
+                    http.FilterHttpRequestMessage = request => !IsHeartbeat(request.RequestUri?.AbsolutePath)));
 
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {
@@ -88,9 +89,13 @@ public static class ServiceDefaultsExtensions
         return app;
     }
 
-    private static bool IsHealthRequest(PathString path) =>
-        path.StartsWithSegments(HealthEndpoints.Readiness) || path.StartsWithSegments(HealthEndpoints.Liveness);
+    // Health probes (every second per backend) and registration renewals (every two seconds per backend)
+    // are heartbeats: a trace for each would bury the requests worth looking at in the dashboard.
+    private static bool IsHeartbeat(PathString path) =>
+        path.StartsWithSegments(HealthEndpoints.Readiness)
+        || path.StartsWithSegments(HealthEndpoints.Liveness)
+        || path.StartsWithSegments(KvRoutes.Registry);
 
-    private static bool IsHealthRequest(string? path) =>
-        path is not null && IsHealthRequest(new PathString(path));
+    private static bool IsHeartbeat(string? path) =>
+        path is not null && IsHeartbeat(new PathString(path));
 }

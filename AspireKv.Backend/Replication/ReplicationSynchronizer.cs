@@ -193,9 +193,10 @@ internal sealed class ReplicationSynchronizer(
     private void OnEntry(ReplicationEntry entry)
     {
         status.HeadObserved(entry.Version);
-        if (entry.Origin == node.Name && IsAlreadyHeld(entry))
+        if (entry.Origin == node.Name)
         {
-            // Our own write, applied (and traced) when the client's request was answered.
+            // Our own write: the request that made it applies and traces it too (the echo may even arrive
+            // first), so applying it here once more is harmless and tracing it would count it twice.
             replica.Apply(entry);
         }
         else
@@ -215,9 +216,6 @@ internal sealed class ReplicationSynchronizer(
         _catchUpRequested = true;
         _wake.Release();
     }
-
-    private bool IsAlreadyHeld(ReplicationEntry entry) =>
-        replica.Store.TryGet(entry.Key, out var held) && held.Version >= entry.Version;
 
     private void ApplyWithTrace(ReplicationEntry entry, string source)
     {

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# The test command of the README: installs what a fresh machine lacks, then runs every test project of
+# the solution (unit tests, and integration tests that start the whole cluster on Garnet and on
+# redis-server through the AppHost). Extra arguments go to `dotnet test`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/install-prerequisites.sh
+dotnet test --solution AspireKv.sln "$@"
