@@ -1,17 +1,19 @@
 using AspireKv.Bench;
 
-// Usage: dotnet run --project bench/AspireKv.Bench -c Release -- visibility [writes] [balancer] [backend...]
-// Defaults match `dotnet run --project AspireKv.AppHost`: balancer on 4000, backends on 5001-5003.
-if (args.Length == 0 || args[0] != "visibility")
+// Measurements of a running AspireKv (defaults match `dotnet run --project AspireKv.AppHost`).
+//   visibility [writes]                    how long until a write is readable on every backend
+//   failover [seconds] [clients] [victim]  errors seen by clients while a backend is killed with SIGKILL
+var command = args.FirstOrDefault();
+var balancer = new Uri("http://localhost:4000");
+Uri[] backends = [new("http://localhost:5001"), new("http://localhost:5002"), new("http://localhost:5003")];
+using var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(10));
+return command switch
 {
-    Console.Error.WriteLine("usage: visibility [writes] [balancer-url] [backend-url...]");
-    return 2;
-}
-
-var writes = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 500;
-var balancer = new Uri(args.Length > 2 ? args[2] : "http://localhost:4000");
-Uri[] backends = args.Length > 3
-    ? [.. args[3..].Select(a => new Uri(a))]
-    : [new("http://localhost:5001"), new("http://localhost:5002"), new("http://localhost:5003")];
-using var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(5));
-return await new VisibilityBenchmark(balancer, backends, writes).RunAsync(cancel.Token);
+    "visibility" => await new VisibilityBenchmark(balancer, backends, Arguments.Int(args, 1, 500)).RunAsync(cancel.Token),
+    "failover" => await new FailoverBenchmark(
+        balancer,
+        new Uri(Arguments.Text(args, 3, "http://localhost:5002")),
+        TimeSpan.FromSeconds(Arguments.Int(args, 1, 10)),
+        Arguments.Int(args, 2, 8)).RunAsync(cancel.Token),
+    _ => Arguments.Usage(),
+};
