@@ -92,14 +92,28 @@ public abstract class AspireKvAppFixture : IAsyncLifetime
         await WaitUntilBalancerRoutesToAllAsync(timeout.Token);
     }
 
-    /// <summary>Waits until the balancer considers every backend healthy and sends it traffic.</summary>
-    public Task WaitUntilBalancerRoutesToAllAsync(CancellationToken cancellationToken) =>
-        Eventually.HoldsAsync("the balancer to route to all three backends", TimeSpan.FromSeconds(60), async token =>
+    /// <summary>
+    /// Starts any backend a previous test left stopped (so one failure does not cascade into the next tests),
+    /// then waits until the balancer considers every backend healthy and sends it traffic.
+    /// </summary>
+    public async Task WaitUntilBalancerRoutesToAllAsync(CancellationToken cancellationToken)
+    {
+        foreach (var name in BackendNames)
+        {
+            if (App.ResourceNotifications.TryGetCurrentState(name, out var current)
+                && KnownResourceStates.TerminalStates.Contains(current.Snapshot.State?.Text))
+            {
+                await ExecuteCommandAsync(name, KnownResourceCommands.StartCommand, cancellationToken);
+            }
+        }
+
+        await Eventually.HoldsAsync("the balancer to route to all three backends", TimeSpan.FromSeconds(90), async token =>
         {
             var backends = await Balancer.GetFromJsonAsync(KvRoutes.Registry, ContractsJsonContext.Default.IReadOnlyListRegisteredBackend, token);
             return backends is not null
                 && BackendNames.All(name => backends.Any(b => b.Name == name && b.ActiveHealth == "Healthy" && b.PassiveHealth != "Unhealthy"));
         }, cancellationToken);
+    }
 
     /// <summary>Runs a resource command (start, stop, restart) and fails the test if it does not succeed.</summary>
     public async Task ExecuteCommandAsync(string resource, string command, CancellationToken cancellationToken)

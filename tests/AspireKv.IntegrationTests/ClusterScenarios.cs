@@ -106,10 +106,7 @@ public abstract class ClusterScenarios(AspireKvAppFixture cluster)
     [Fact]
     public async Task Requests_ThroughBalancer_AreSpreadRoundRobin()
     {
-        await cluster.WaitUntilBalancerRoutesToAllAsync(Cancellation);
-        var key = NewKey(nameof(Requests_ThroughBalancer_AreSpreadRoundRobin));
-        await PutAsync(key, "x"u8.ToArray());
-        await WaitUntilEveryBackendHasAsync(key);
+        var key = await PrepareKeyOnEveryBackendAsync(nameof(Requests_ThroughBalancer_AreSpreadRoundRobin));
 
         var servedBy = new List<string>();
         for (var i = 0; i < 30; i++)
@@ -131,10 +128,7 @@ public abstract class ClusterScenarios(AspireKvAppFixture cluster)
     public async Task StoppedBackend_KeepsClientsServed_AndCatchesUpWhenStarted()
     {
         const string victim = "backend-2";
-        await cluster.WaitUntilBalancerRoutesToAllAsync(Cancellation);
-        var key = NewKey(nameof(StoppedBackend_KeepsClientsServed_AndCatchesUpWhenStarted));
-        await PutAsync(key, "before"u8.ToArray());
-        await WaitUntilEveryBackendHasAsync(key);
+        var key = await PrepareKeyOnEveryBackendAsync(nameof(StoppedBackend_KeepsClientsServed_AndCatchesUpWhenStarted));
 
         await cluster.ExecuteCommandAsync(victim, KnownResourceCommands.StopCommand, Cancellation);
         await cluster.WaitUntilStoppedAsync(victim, Cancellation);
@@ -149,10 +143,7 @@ public abstract class ClusterScenarios(AspireKvAppFixture cluster)
     public async Task KilledBackend_KeepsClientsServed_AndCatchesUpWhenStarted()
     {
         const string victim = "backend-3";
-        await cluster.WaitUntilBalancerRoutesToAllAsync(Cancellation);
-        var key = NewKey(nameof(KilledBackend_KeepsClientsServed_AndCatchesUpWhenStarted));
-        await PutAsync(key, "before"u8.ToArray());
-        await WaitUntilEveryBackendHasAsync(key);
+        var key = await PrepareKeyOnEveryBackendAsync(nameof(KilledBackend_KeepsClientsServed_AndCatchesUpWhenStarted));
         var status = await cluster.Client(victim).GetFromJsonAsync(KvRoutes.AdminStatus, ContractsJsonContext.Default.NodeStatus, Cancellation);
 
         using (var process = Process.GetProcessById(status!.ProcessId))
@@ -186,6 +177,16 @@ public abstract class ClusterScenarios(AspireKvAppFixture cluster)
 
             return digests.Select(d => (d.Digest, d.AppliedVersion, d.Keys)).Distinct().Count() == 1;
         }, Cancellation);
+    }
+
+    // Every backend up and routed to, and a key every backend already holds.
+    private async Task<string> PrepareKeyOnEveryBackendAsync(string test)
+    {
+        await cluster.WaitUntilBalancerRoutesToAllAsync(Cancellation);
+        var key = NewKey(test);
+        await PutAsync(key, "before"u8.ToArray());
+        await WaitUntilEveryBackendHasAsync(key);
+        return key;
     }
 
     private async Task AssertClientsServedWithoutAsync(string victim, string key)
