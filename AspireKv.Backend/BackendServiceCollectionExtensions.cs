@@ -42,7 +42,11 @@ internal static class BackendServiceCollectionExtensions
         services.AddSingleton<ReplicationMetrics>();
         services.AddSingleton<IReplicationLog, RedisReplicationLog>();
         services.AddSingleton<KeyValueWriter>();
-        services.AddHostedService<ReplicationSynchronizer>();
+        services.AddSingleton<KeyValueReader>();
+        services.AddSingleton<AppliedVersionWaiter>();
+        // One synchronizer, both a hosted service and something reads and writes can ask for a check.
+        services.AddSingleton<ReplicationSynchronizer>();
+        services.AddHostedService(provider => provider.GetRequiredService<ReplicationSynchronizer>());
 
         services.AddHttpClient(BalancerRegistrationService.HttpClientName);
         services.AddHostedService<BalancerRegistrationService>();

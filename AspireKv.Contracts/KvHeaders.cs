@@ -5,4 +5,22 @@ public static class KvHeaders
 {
     /// <summary>Set by every backend on every response: the name of the backend that answered.</summary>
     public const string ServedBy = "X-Served-By";
+
+    /// <summary>
+    /// Set on every key-value response: every write up to this version is applied on the backend that answered.
+    /// A client keeps the highest of these and of its writes' ETags as its session token.
+    /// </summary>
+    public const string AppliedVersion = "X-Applied-Version";
+
+    /// <summary>The consistency a read asks for: <c>local</c> (the default), <c>session</c> or <c>strong</c>.</summary>
+    public const string Consistency = "X-Consistency";
+
+    /// <summary>A session read's token: the answer reflects at least every write up to this version.</summary>
+    public const string MinVersion = "X-Min-Version";
+
+    /// <summary>Set to <c>true</c> on reads served while the backend cannot reach Redis: newer writes may exist.</summary>
+    public const string PossiblyStale = "X-Possibly-Stale";
+
+    /// <summary>Makes a write safe to retry: a repeat with the same key returns the first write's version.</summary>
+    public const string IdempotencyKey = "Idempotency-Key";
 }

@@ -9,6 +9,9 @@ namespace AspireKv.Contracts;
 /// <param name="Lag">How many versions it is behind <paramref name="HeadVersion"/>.</param>
 /// <param name="Keys">Live keys held (tombstones excluded).</param>
 /// <param name="FullResyncs">How often it has reloaded the whole durable copy, the first load included.</param>
+/// <param name="Restoring">True while it writes its data back into a Redis that lost data.</param>
+/// <param name="Restores">How many restores it took part in (starting a new cluster is one).</param>
+/// <param name="Epoch">The generation of the durable copy it last loaded; it changes after every restore.</param>
 /// <param name="ProcessId">The backend's operating-system process id, for fault-injection tools.</param>
 public sealed record NodeStatus(
     string Name,
@@ -19,4 +22,7 @@ public sealed record NodeStatus(
     long Lag,
     long Keys,
     long FullResyncs,
+    bool Restoring,
+    long Restores,
+    string? Epoch,
     int ProcessId);

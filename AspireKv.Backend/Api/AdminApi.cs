@@ -30,6 +30,9 @@ internal static class AdminApi
             Math.Max(0, head - applied),
             replica.Store.LiveKeyCount,
             status.FullResyncs,
+            status.Restoring,
+            status.Restores,
+            status.Epoch,
             Environment.ProcessId);
     }
 

@@ -9,7 +9,8 @@ namespace AspireKv.Backend.Api;
 
 /// <summary>
 /// The public key-value API: <c>PUT</c>, <c>GET</c> and <c>DELETE /kv/{key}</c> with the value as raw bytes.
-/// Every answer carries the key's version as an <c>ETag</c>; every error is a ProblemDetails.
+/// Every answer carries the key's version as an <c>ETag</c> and the backend's applied version; every error is
+/// a ProblemDetails.
 /// </summary>
 internal static class KeyValueApi
 {
@@ -24,21 +25,55 @@ internal static class KeyValueApi
         return group;
     }
 
-    /// <summary>Reads from this replica's memory: the exact bytes stored, or 404.</summary>
-    public static Results<FileContentHttpResult, ProblemHttpResult> GetValue(string key, HttpResponse response, Replica replica)
+    /// <summary>Reads from this replica's memory at the consistency the client asks for.</summary>
+    public static async Task<Results<FileContentHttpResult, StatusCodeHttpResult, ProblemHttpResult>> GetValue(
+        string key, HttpRequest request, KeyValueReader reader, CancellationToken cancellationToken)
     {
+        var response = request.HttpContext.Response;
         if (KeyRules.Validate(key) is { } invalid)
         {
-            return InvalidKey(invalid);
+            return BadRequest("Invalid key", invalid);
         }
 
-        if (!replica.Store.TryGet(key, out var entry) || entry.Value is null)
+        if (!ReadConsistency.TryParse(request.Headers[KvHeaders.Consistency], request.Headers[KvHeaders.MinVersion], out var consistency, out var error))
         {
-            return KeyNotFound(key);
+            return BadRequest("Invalid consistency", error!);
         }
 
-        SetVersion(response, entry.Version);
-        return TypedResults.Bytes(entry.Value, OctetStream);
+        ReadOutcome outcome;
+        try
+        {
+            outcome = await reader.ReadAsync(key, consistency, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ReplicationUnavailableException exception)
+        {
+            return Unavailable(response, "Strong reads are unavailable", exception.Message + " Local and session reads still work.");
+        }
+
+        response.Headers[KvHeaders.AppliedVersion] = Text(outcome.AppliedVersion);
+        if (outcome.PossiblyStale)
+        {
+            response.Headers[KvHeaders.PossiblyStale] = "true";
+        }
+
+        switch (outcome.Status)
+        {
+            case ReadStatus.Behind:
+                return Unavailable(
+                    response,
+                    "Backend behind",
+                    $"This backend has applied every write up to version {Text(outcome.AppliedVersion)}, not yet {Text(outcome.RequiredVersion)} as the read requires. Another backend, or a retry, may answer.");
+            case ReadStatus.NotFound:
+                return KeyNotFound(key);
+        }
+
+        SetVersion(response, outcome.Entry.Version);
+        if (request.Headers.IfNoneMatch.Count == 1 && request.Headers.IfNoneMatch[0] == ETag(outcome.Entry.Version))
+        {
+            return TypedResults.StatusCode(StatusCodes.Status304NotModified);
+        }
+
+        return TypedResults.Bytes(outcome.Entry.Value!, OctetStream);
     }
 
     /// <summary>Stores the request body under the key once Redis has ordered and persisted the write.</summary>
@@ -46,12 +81,13 @@ internal static class KeyValueApi
         string key,
         HttpRequest request,
         KeyValueWriter writer,
+        Replica replica,
         IOptions<ValueLimits> limits,
         CancellationToken cancellationToken)
     {
-        if (KeyRules.Validate(key) is { } invalid)
+        if (ParseWrite(key, request, out var condition, out var idempotencyKey) is { } invalid)
         {
-            return InvalidKey(invalid);
+            return invalid;
         }
 
         var maxBytes = limits.Value.MaxValueBytes;
@@ -64,59 +100,106 @@ internal static class KeyValueApi
                 detail: $"Values are limited to {maxBytes} bytes.");
         }
 
-        try
-        {
-            var result = await writer.SetAsync(key, value, cancellationToken).ConfigureAwait(false);
-            SetVersion(request.HttpContext.Response, result.Version);
-            return TypedResults.NoContent();
-        }
-        catch (ReplicationUnavailableException exception)
-        {
-            return ReplicationUnavailable(request.HttpContext.Response, exception);
-        }
+        return await WriteAsync(new WriteRequest(ChangeKind.Set, key, value, condition, idempotencyKey), request.HttpContext.Response, writer, replica, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Deletes the key, leaving a tombstone with its own version; 404 when it holds no value.</summary>
-    public static async Task<Results<NoContent, ProblemHttpResult>> DeleteValue(string key, HttpResponse response, KeyValueWriter writer, CancellationToken cancellationToken)
+    public static async Task<Results<NoContent, ProblemHttpResult>> DeleteValue(
+        string key, HttpRequest request, KeyValueWriter writer, Replica replica, CancellationToken cancellationToken)
     {
-        if (KeyRules.Validate(key) is { } invalid)
+        if (ParseWrite(key, request, out var condition, out var idempotencyKey) is { } invalid)
         {
-            return InvalidKey(invalid);
+            return invalid;
         }
 
+        return await WriteAsync(new WriteRequest(ChangeKind.Delete, key, [], condition, idempotencyKey), request.HttpContext.Response, writer, replica, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> WriteAsync(
+        WriteRequest write, HttpResponse response, KeyValueWriter writer, Replica replica, CancellationToken cancellationToken)
+    {
+        CommitResult result;
         try
         {
-            var result = await writer.DeleteAsync(key, cancellationToken).ConfigureAwait(false);
-            if (result.Status == CommitStatus.NotFound)
-            {
-                return KeyNotFound(key);
-            }
-
-            SetVersion(response, result.Version);
-            return TypedResults.NoContent();
+            result = await writer.WriteAsync(write, cancellationToken).ConfigureAwait(false);
         }
         catch (ReplicationUnavailableException exception)
         {
-            return ReplicationUnavailable(response, exception);
+            return Unavailable(
+                response,
+                "Writes are unavailable",
+                "Redis, which orders and persists every write, cannot be reached; nothing was written. Reads still work. " + exception.Message);
+        }
+        finally
+        {
+            response.Headers[KvHeaders.AppliedVersion] = Text(replica.AppliedVersion);
+        }
+
+        switch (result.Status)
+        {
+            case CommitStatus.Committed or CommitStatus.Replayed:
+                SetVersion(response, result.Version);
+                return TypedResults.NoContent();
+            case CommitStatus.NotFound:
+                return KeyNotFound(write.Key);
+            case CommitStatus.PreconditionFailed:
+                if (result.Version > 0)
+                {
+                    SetVersion(response, result.Version);
+                }
+
+                return TypedResults.Problem(
+                    statusCode: StatusCodes.Status412PreconditionFailed,
+                    title: "Precondition failed",
+                    detail: write.Condition.Kind == WriteConditionKind.IfAbsent
+                        ? $"'{write.Key}' already holds a value (version {Text(result.Version)})."
+                        : result.Version > 0
+                            ? $"'{write.Key}' is at version {Text(result.Version)}, not the one the write requires."
+                            : $"'{write.Key}' holds no value.");
+            default:
+                return Unavailable(
+                    response,
+                    "Writes are paused",
+                    "Redis lost writes it had acknowledged (it restarted empty or behind); the backends are writing their data back into it. Nothing was written; retry in a moment.");
         }
     }
 
-    private static void SetVersion(HttpResponse response, long version) =>
-        response.Headers.ETag = new EntityTagHeaderValue($"\"{version.ToString(CultureInfo.InvariantCulture)}\"").ToString();
+    // What PUT and DELETE share: the key, the precondition and the idempotency key. A problem when invalid.
+    private static ProblemHttpResult? ParseWrite(string key, HttpRequest request, out WriteCondition condition, out string? idempotencyKey)
+    {
+        condition = WriteCondition.None;
+        idempotencyKey = null;
+        if (KeyRules.Validate(key) is { } invalidKey)
+        {
+            return BadRequest("Invalid key", invalidKey);
+        }
 
-    private static ProblemHttpResult InvalidKey(string reason) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid key", detail: reason);
+        if (!WritePreconditions.TryParseCondition(request.Headers.IfMatch, request.Headers.IfNoneMatch, out condition, out var conditionError))
+        {
+            return BadRequest("Invalid precondition", conditionError!);
+        }
+
+        return WritePreconditions.TryParseIdempotencyKey(request.Headers[KvHeaders.IdempotencyKey], out idempotencyKey, out var keyError)
+            ? null
+            : BadRequest("Invalid idempotency key", keyError!);
+    }
+
+    private static string Text(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static string ETag(long version) => $"\"{Text(version)}\"";
+
+    private static void SetVersion(HttpResponse response, long version) =>
+        response.Headers.ETag = new EntityTagHeaderValue(ETag(version)).ToString();
+
+    private static ProblemHttpResult BadRequest(string title, string detail) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: title, detail: detail);
 
     private static ProblemHttpResult KeyNotFound(string key) =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Key not found", detail: $"No value is stored under '{key}'.");
 
-    private static ProblemHttpResult ReplicationUnavailable(HttpResponse response, ReplicationUnavailableException exception)
+    private static ProblemHttpResult Unavailable(HttpResponse response, string title, string detail)
     {
-        // Nothing is accepted that cannot be made durable; the client may retry once Redis is back.
         response.Headers.RetryAfter = "1";
-        return TypedResults.Problem(
-            statusCode: StatusCodes.Status503ServiceUnavailable,
-            title: "Writes are unavailable",
-            detail: "Redis, which orders and persists every write, cannot be reached; nothing was written. Reads still work. " + exception.Message);
+        return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: title, detail: detail);
     }
 }

@@ -15,8 +15,8 @@ internal static partial class Log
     [LoggerMessage(4, LogLevel.Information, "Caught up {Count} writes from the recent log, applied version {AppliedVersion}")]
     public static partial void CaughtUp(ILogger logger, int count, long appliedVersion);
 
-    [LoggerMessage(5, LogLevel.Warning, "The recent log no longer reaches back to version {Missing} (oldest is {Oldest}); reloading the durable copy")]
-    public static partial void LogTooShort(ILogger logger, long missing, long oldest);
+    [LoggerMessage(5, LogLevel.Warning, "The recent log no longer reaches back to version {Missing}; reloading the durable copy")]
+    public static partial void LogTooShort(ILogger logger, long missing);
 
     [LoggerMessage(6, LogLevel.Warning, "Redis is unreachable; serving reads from memory and refusing writes")]
     public static partial void RedisUnreachable(ILogger logger, Exception exception);
@@ -33,6 +33,12 @@ internal static partial class Log
     [LoggerMessage(10, LogLevel.Information, "Deregistered from the balancer")]
     public static partial void Deregistered(ILogger logger);
 
-    [LoggerMessage(11, LogLevel.Warning, "Redis reports version {Head} but this backend has applied {Applied}: Redis has lost writes")]
+    [LoggerMessage(11, LogLevel.Warning, "Redis reports version {Head} but this backend has applied {Applied}: Redis has lost writes; restoring it")]
     public static partial void RedisBehind(ILogger logger, long head, long applied);
+
+    [LoggerMessage(12, LogLevel.Warning, "Redis has no epoch (it restarted empty, lost writes, or the cluster is new): writing {Entries} entries back")]
+    public static partial void RestoreStarted(ILogger logger, int entries);
+
+    [LoggerMessage(13, LogLevel.Information, "Restore complete; epoch {Epoch}")]
+    public static partial void RestoreCompleted(ILogger logger, string epoch);
 }

@@ -1,29 +1,60 @@
 namespace AspireKv.Backend.Replication;
 
 /// <summary>
-/// The Lua script that commits one write. Redis runs scripts one at a time, so the version it assigns, the
-/// durable copy, the recent log and the published message can never disagree: either all happen or none.
-/// It runs unchanged on Redis 7 and on Garnet (with <c>--lua</c>); neither needs streams.
+/// The Lua script that commits one write. Redis runs scripts one at a time, so the checks, the version it
+/// assigns, the durable copy, the recent log and the published message can never disagree: either all happen
+/// or none. It runs unchanged on Redis 7 and on Garnet (with <c>--lua</c>); neither needs streams.
 /// </summary>
+/// <remarks>
+/// Everything that can refuse a write is checked before the sequence is incremented, so every version belongs
+/// to exactly one committed write. The script refuses all writes while the cluster's epoch is missing (Redis
+/// restarted empty, or a restore from the backends is running) and when the sequence is below the highest
+/// version the writer has already seen (Redis restarted with older data): assigning versions then could give
+/// two different writes the same version.
+/// </remarks>
 internal static class CommitScript
 {
+    /// <summary>Result codes, the first element of the script's answer.</summary>
+    public const long Committed = 1, NotFound = 2, PreconditionFailed = 3, RecoveryNeeded = 4, Replayed = 5;
+
     /// <summary>
-    /// KEYS: sequence, durable copy, recent log. ARGV: key, body, channel, log length, kind ('S' or 'D').
-    /// Returns the new version, or 0 for a delete of a key that is absent or already deleted.
+    /// KEYS: sequence, durable copy, recent log, epoch, idempotency record ('' key when none).
+    /// ARGV: key, body, channel, log length, kind ('S' or 'D'), condition ('', '*', 'E' or a version),
+    /// highest version the writer has seen, idempotency TTL in seconds.
+    /// Returns {code, version}.
     /// </summary>
     public const string Source = """
-        if ARGV[5] == 'D' then
-          local current = redis.call('HGET', KEYS[2], ARGV[1])
-          if not current then return 0 end
-          local newline = string.find(current, '\n', 1, true)
-          if string.sub(current, newline + 2, newline + 2) == 'D' then return 0 end
+        if redis.call('EXISTS', KEYS[4]) == 0 then return {4, 0} end
+        local head = tonumber(redis.call('GET', KEYS[1]) or '0')
+        if head < tonumber(ARGV[7]) then return {4, head} end
+        if KEYS[5] ~= '' then
+          local prior = redis.call('GET', KEYS[5])
+          if prior then return {5, tonumber(prior)} end
         end
+        local current = redis.call('HGET', KEYS[2], ARGV[1])
+        local currentVersion = 0
+        local live = false
+        if current then
+          local newline = string.find(current, '\n', 1, true)
+          currentVersion = tonumber(string.sub(current, 1, newline - 1))
+          live = string.sub(current, newline + 2, newline + 2) == 'S'
+        end
+        local condition = ARGV[6]
+        if condition == '*' then
+          if live then return {3, currentVersion} end
+        elseif condition == 'E' then
+          if not live then return {3, currentVersion} end
+        elseif condition ~= '' then
+          if (not live) or currentVersion ~= tonumber(condition) then return {3, currentVersion} end
+        end
+        if ARGV[5] == 'D' and not live then return {2, currentVersion} end
         local version = redis.call('INCR', KEYS[1])
         local message = string.format('%d', version) .. '\n' .. ARGV[2]
         redis.call('HSET', KEYS[2], ARGV[1], message)
         redis.call('ZADD', KEYS[3], version, message)
         redis.call('ZREMRANGEBYRANK', KEYS[3], 0, -(tonumber(ARGV[4]) + 1))
         redis.call('PUBLISH', ARGV[3], message)
-        return version
+        if KEYS[5] ~= '' then redis.call('SET', KEYS[5], version, 'EX', tonumber(ARGV[8])) end
+        return {1, version}
         """;
 }

@@ -8,14 +8,15 @@ namespace AspireKv.Backend.Replication;
 internal interface IReplicationLog
 {
     /// <summary>
-    /// Orders one write atomically: assigns the next version, stores it in the durable copy, appends it to
-    /// the recent log and publishes it. <paramref name="body"/> is built by
-    /// <see cref="ReplicationMessageCodec.EncodeBody"/>.
+    /// Orders one write atomically: checks its condition, assigns the next version, stores it in the durable
+    /// copy, appends it to the recent log and publishes it. <paramref name="body"/> is built by
+    /// <see cref="ReplicationMessageCodec.EncodeBody"/>; <paramref name="highestKnownVersion"/> is the highest
+    /// version the writer has seen, so that a Redis that lost writes refuses instead of reusing versions.
     /// </summary>
-    Task<CommitResult> CommitAsync(string key, ChangeKind kind, byte[] body, CancellationToken cancellationToken);
+    Task<CommitResult> CommitAsync(WriteRequest request, byte[] body, long highestKnownVersion, CancellationToken cancellationToken);
 
-    /// <summary>The newest version assigned so far (0 when nothing was ever written).</summary>
-    Task<long> ReadHeadAsync(CancellationToken cancellationToken);
+    /// <summary>The head version and the epoch, in one round trip.</summary>
+    Task<ClusterState> ReadStateAsync(CancellationToken cancellationToken);
 
     /// <summary>
     /// Entries of the recent log with versions in [<paramref name="fromVersion"/>, <paramref name="toVersion"/>],
@@ -32,4 +33,30 @@ internal interface IReplicationLog
     /// back from the recent log. <paramref name="onReconnected"/> is called after every reconnection.
     /// </summary>
     Task SubscribeAsync(Action<ReplicationEntry> onEntry, Action onReconnected, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Joins (or renews this backend's place in) a restore of the durable copy: holds the epoch back for at
+    /// least <paramref name="barrier"/> from the first backend that joins, so that every live backend can join,
+    /// and for as long as <paramref name="node"/> renews its membership within <paramref name="membershipTtl"/>.
+    /// </summary>
+    Task JoinRestoreAsync(string node, TimeSpan barrier, TimeSpan membershipTtl, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Writes entries back into the durable copy where they are newer than what it holds, and moves the
+    /// sequence to at least <paramref name="highestSeenVersion"/>.
+    /// </summary>
+    Task WriteBackAsync(IReadOnlyList<ReplicationEntry> entries, long highestSeenVersion, CancellationToken cancellationToken);
+
+    /// <summary>Says that <paramref name="node"/> has written everything back.</summary>
+    Task LeaveRestoreAsync(string node, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Starts the new epoch <paramref name="newEpoch"/> once the barrier has passed and no member is still
+    /// writing back. Returns the epoch in force (this one or one another backend started), or null while the
+    /// restore is still running.
+    /// </summary>
+    Task<string?> TryCompleteRestoreAsync(string newEpoch, CancellationToken cancellationToken);
+
+    /// <summary>Ends <paramref name="epoch"/> (if it is still current), so that no write is accepted until a restore completes.</summary>
+    Task InvalidateEpochAsync(string epoch, CancellationToken cancellationToken);
 }

@@ -3,8 +3,8 @@ using StackExchange.Redis;
 namespace AspireKv.Backend.Replication;
 
 /// <summary>
-/// The Redis keys and channel of one cluster. All keys carry the same hash tag so that the write script,
-/// which touches all of them, runs on one shard of a Redis Cluster too.
+/// The Redis keys and channel of one cluster. All keys carry the same hash tag so that the scripts, which
+/// touch several of them, run on one shard of a Redis Cluster too.
 /// </summary>
 internal sealed class RedisReplicationKeys(string prefix)
 {
@@ -16,6 +16,24 @@ internal sealed class RedisReplicationKeys(string prefix)
 
     /// <summary>The recent log: a sorted set of messages scored by version, trimmed to a fixed length.</summary>
     public RedisKey RecentLog { get; } = $"{{{prefix}}}:log";
+
+    /// <summary>The current generation of the durable copy; missing after Redis lost data, until backends restored it.</summary>
+    public RedisKey Epoch { get; } = $"{{{prefix}}}:epoch";
+
+    /// <summary>Present for a while after a restore starts, so that every live backend can join before it ends.</summary>
+    public RedisKey RestoreBarrier { get; } = $"{{{prefix}}}:restore:barrier";
+
+    /// <summary>The backends taking part in a restore.</summary>
+    public RedisKey RestoreMembers { get; } = $"{{{prefix}}}:restore:members";
+
+    /// <summary>The prefix of each member's liveness key during a restore; the member's name follows.</summary>
+    public string RestoreMemberPrefix { get; } = $"{{{prefix}}}:restore:member:";
+
+    /// <summary>A member's liveness key during a restore.</summary>
+    public RedisKey RestoreMember(string node) => RestoreMemberPrefix + node;
+
+    /// <summary>The record of a write made with an idempotency key.</summary>
+    public RedisKey Idempotency(string idempotencyKey) => $"{{{prefix}}}:idem:{idempotencyKey}";
 
     /// <summary>The channel every committed write is published on.</summary>
     public RedisChannel Changes { get; } = RedisChannel.Literal($"{prefix}:changes");

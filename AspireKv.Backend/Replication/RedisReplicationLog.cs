@@ -7,7 +7,7 @@ namespace AspireKv.Backend.Replication;
 
 /// <summary>
 /// <see cref="IReplicationLog"/> on Redis or Garnet. Only moves bytes: the message format belongs to
-/// <see cref="ReplicationMessageCodec"/> and the rules to <see cref="Replica"/>.
+/// <see cref="ReplicationMessageCodec"/>, the rules to <see cref="Replica"/> and <see cref="SyncPlanner"/>.
 /// </summary>
 internal sealed class RedisReplicationLog(
     IConnectionMultiplexer redis,
@@ -15,29 +15,51 @@ internal sealed class RedisReplicationLog(
     ReplicationMetrics metrics,
     ILogger<RedisReplicationLog> logger) : IReplicationLog
 {
+    private static readonly TimeSpan IdempotencyWindow = TimeSpan.FromMinutes(10);
+    private static readonly string[] TransientServerErrors = ["LOADING", "BUSY", "MASTERDOWN", "TRYAGAIN", "READONLY"];
     private readonly RedisReplicationKeys _keys = new(options.Value.KeyPrefix);
     private readonly int _logLength = options.Value.LogLength;
 
-    public async Task<CommitResult> CommitAsync(string key, ChangeKind kind, byte[] body, CancellationToken cancellationToken)
+    private IDatabase Database => redis.GetDatabase();
+
+    public async Task<CommitResult> CommitAsync(WriteRequest request, byte[] body, long highestKnownVersion, CancellationToken cancellationToken)
     {
-        var result = await Guard(() => redis.GetDatabase().ScriptEvaluateAsync(
+        ArgumentNullException.ThrowIfNull(request);
+        RedisKey idempotency = request.IdempotencyKey is { } idempotencyKey ? _keys.Idempotency(idempotencyKey) : string.Empty;
+        var result = (RedisResult[])(await Guard(() => Database.ScriptEvaluateAsync(
             CommitScript.Source,
-            [_keys.Sequence, _keys.DurableCopy, _keys.RecentLog],
-            [key, body, _keys.Changes.ToString(), _logLength, kind == ChangeKind.Delete ? "D" : "S"])).ConfigureAwait(false);
-        var version = (long)result;
-        return version == 0 ? new CommitResult(CommitStatus.NotFound, 0) : new CommitResult(CommitStatus.Committed, version);
+            [_keys.Sequence, _keys.DurableCopy, _keys.RecentLog, _keys.Epoch, idempotency],
+            [
+                request.Key,
+                body,
+                _keys.Changes.ToString(),
+                _logLength,
+                request.Kind == ChangeKind.Delete ? "D" : "S",
+                request.Condition.ToScriptArgument(),
+                highestKnownVersion,
+                (long)IdempotencyWindow.TotalSeconds,
+            ])).ConfigureAwait(false))!;
+        var version = (long)result[1];
+        return (long)result[0] switch
+        {
+            CommitScript.Committed => new CommitResult(CommitStatus.Committed, version),
+            CommitScript.NotFound => new CommitResult(CommitStatus.NotFound, version),
+            CommitScript.PreconditionFailed => new CommitResult(CommitStatus.PreconditionFailed, version),
+            CommitScript.RecoveryNeeded => new CommitResult(CommitStatus.RecoveryNeeded, version),
+            CommitScript.Replayed => new CommitResult(CommitStatus.Replayed, version),
+            var code => throw new InvalidOperationException($"The commit script answered the unknown code {code}."),
+        };
     }
 
-    public async Task<long> ReadHeadAsync(CancellationToken cancellationToken)
+    public async Task<ClusterState> ReadStateAsync(CancellationToken cancellationToken)
     {
-        var head = await Guard(() => redis.GetDatabase().StringGetAsync(_keys.Sequence)).ConfigureAwait(false);
-        return head.IsNull ? 0 : (long)head;
+        var values = await Guard(() => Database.StringGetAsync([_keys.Sequence, _keys.Epoch])).ConfigureAwait(false);
+        return new ClusterState(values[0].IsNull ? 0 : (long)values[0], values[1].IsNull ? null : values[1].ToString());
     }
 
     public async Task<IReadOnlyList<ReplicationEntry>> ReadRangeAsync(long fromVersion, long toVersion, int limit, CancellationToken cancellationToken)
     {
-        var messages = await Guard(() => redis.GetDatabase().SortedSetRangeByScoreAsync(
-            _keys.RecentLog, fromVersion, toVersion, take: limit)).ConfigureAwait(false);
+        var messages = await Guard(() => Database.SortedSetRangeByScoreAsync(_keys.RecentLog, fromVersion, toVersion, take: limit)).ConfigureAwait(false);
         var entries = new List<ReplicationEntry>(messages.Length);
         foreach (var message in messages)
         {
@@ -52,7 +74,7 @@ internal sealed class RedisReplicationLog(
 
     public async IAsyncEnumerable<ReplicationEntry> ReadDurableCopyAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var fields = redis.GetDatabase().HashScanAsync(_keys.DurableCopy, pageSize: 1_000);
+        var fields = Database.HashScanAsync(_keys.DurableCopy, pageSize: 1_000);
         await using var enumerator = fields.GetAsyncEnumerator(cancellationToken);
         while (true)
         {
@@ -101,6 +123,44 @@ internal sealed class RedisReplicationLog(
         });
     }
 
+    public Task JoinRestoreAsync(string node, TimeSpan barrier, TimeSpan membershipTtl, CancellationToken cancellationToken) =>
+        Guard(() => Database.ScriptEvaluateAsync(
+            RestoreScripts.Join,
+            [_keys.RestoreBarrier, _keys.RestoreMembers, _keys.RestoreMember(node)],
+            [node, (long)barrier.TotalMilliseconds, (long)membershipTtl.TotalMilliseconds]));
+
+    public Task WriteBackAsync(IReadOnlyList<ReplicationEntry> entries, long highestSeenVersion, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        var arguments = new RedisValue[1 + (entries.Count * 3)];
+        arguments[0] = highestSeenVersion;
+        for (var i = 0; i < entries.Count; i++)
+        {
+            var entry = entries[i];
+            var body = ReplicationMessageCodec.EncodeBody(entry.Kind, entry.Key, entry.Value, entry.Origin, entry.TraceParent);
+            arguments[1 + (i * 3)] = entry.Key;
+            arguments[2 + (i * 3)] = ReplicationMessageCodec.EncodeMessage(entry.Version, body);
+            arguments[3 + (i * 3)] = entry.Version;
+        }
+
+        return Guard(() => Database.ScriptEvaluateAsync(RestoreScripts.WriteBack, [_keys.Sequence, _keys.DurableCopy], arguments));
+    }
+
+    public Task LeaveRestoreAsync(string node, CancellationToken cancellationToken) =>
+        Guard(() => Database.ScriptEvaluateAsync(RestoreScripts.Leave, [_keys.RestoreMembers, _keys.RestoreMember(node)], [node]));
+
+    public async Task<string?> TryCompleteRestoreAsync(string newEpoch, CancellationToken cancellationToken)
+    {
+        var result = await Guard(() => Database.ScriptEvaluateAsync(
+            RestoreScripts.TryComplete,
+            [_keys.Epoch, _keys.RestoreBarrier, _keys.RestoreMembers],
+            [newEpoch, _keys.RestoreMemberPrefix])).ConfigureAwait(false);
+        return result.IsNull ? null : result.ToString();
+    }
+
+    public Task InvalidateEpochAsync(string epoch, CancellationToken cancellationToken) =>
+        Guard(() => Database.ScriptEvaluateAsync(RestoreScripts.Invalidate, [_keys.Epoch], [epoch]));
+
     private bool TryDecode(RedisValue message, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out ReplicationEntry? entry)
     {
         if (ReplicationMessageCodec.TryDecode((byte[]?)message ?? [], out entry))
@@ -133,6 +193,4 @@ internal sealed class RedisReplicationLog(
         RedisServerException server => TransientServerErrors.Any(prefix => server.Message.StartsWith(prefix, StringComparison.Ordinal)),
         _ => false,
     };
-
-    private static readonly string[] TransientServerErrors = ["LOADING", "BUSY", "MASTERDOWN", "TRYAGAIN", "READONLY"];
 }

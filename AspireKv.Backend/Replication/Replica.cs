@@ -23,12 +23,19 @@ internal sealed class Replica(KeyValueStore store)
     /// <summary>The first version missing below one that was applied, or null when there is no gap.</summary>
     public long? FirstMissingVersion => _watermark.FirstMissing;
 
+    /// <summary>Raised with the new <see cref="AppliedVersion"/> whenever it moves, after the store has the writes.</summary>
+    public event Action<long>? AppliedVersionAdvanced;
+
     /// <summary>Applies one committed write.</summary>
     public ApplyOutcome Apply(ReplicationEntry entry)
     {
         ArgumentNullException.ThrowIfNull(entry);
         var outcome = Store.Apply(entry.Key, entry.ToStoredEntry());
-        _watermark.Observe(entry.Version);
+        if (_watermark.Observe(entry.Version))
+        {
+            AppliedVersionAdvanced?.Invoke(_watermark.Contiguous);
+        }
+
         return outcome;
     }
 
@@ -37,5 +44,11 @@ internal sealed class Replica(KeyValueStore store)
     /// <paramref name="snapshotVersion"/>: the copy held the newest write of every key up to that version,
     /// so every version up to it is now reflected, even the ones a later write of the same key replaced.
     /// </summary>
-    public void CompleteFullSync(long snapshotVersion) => _watermark.AdvanceTo(snapshotVersion);
+    public void CompleteFullSync(long snapshotVersion)
+    {
+        if (_watermark.AdvanceTo(snapshotVersion))
+        {
+            AppliedVersionAdvanced?.Invoke(_watermark.Contiguous);
+        }
+    }
 }

@@ -33,4 +33,19 @@ internal sealed class ReplicationOptions
     /// <summary>How many log entries one catch-up round trip reads.</summary>
     [Range(1, 100_000)]
     public int CatchUpBatchSize { get; set; } = 1_000;
+
+    /// <summary>
+    /// How long a restore waits, at least, for every live backend to join before the new epoch lets writes in.
+    /// Must exceed <see cref="CatchUpInterval"/> comfortably: a backend notices the missing epoch at its next check.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
+    public TimeSpan RestoreBarrier { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>How long a session or strong read waits for this backend to apply the version it needs before answering 503.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00")]
+    public TimeSpan ReadWaitTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How many entries one write-back round trip carries during a restore.</summary>
+    [Range(1, 10_000)]
+    public int RestoreBatchSize { get; set; } = 500;
 }

@@ -2,30 +2,39 @@ namespace AspireKv.Backend.Replication;
 
 /// <summary>
 /// The replication state that health checks, the status endpoint and metrics read. Written only by
-/// <see cref="ReplicationSynchronizer"/>; reads are lock-free snapshots of single values.
+/// <see cref="ReplicationSynchronizer"/> and <see cref="KeyValueWriter"/>; reads are lock-free snapshots.
 /// </summary>
 internal sealed class ReplicationStatus
 {
     private long _headVersion;
     private long _fullResyncs;
+    private long _restores;
     private volatile bool _initialSyncCompleted;
     private volatile bool _resyncInProgress;
     private volatile bool _redisConnected;
+    private volatile bool _restoring;
+    private volatile string? _epoch;
 
-    /// <summary>True once the first full load has finished and no full resync is running.</summary>
+    /// <summary>True once the first full load has finished and no full reload is running.</summary>
     public bool Ready => _initialSyncCompleted && !_resyncInProgress;
-
-    /// <summary>True when the first full load of the durable copy has completed.</summary>
-    public bool InitialSyncCompleted => _initialSyncCompleted;
 
     /// <summary>Whether the last exchange with Redis succeeded.</summary>
     public bool RedisConnected => _redisConnected;
 
-    /// <summary>The newest version Redis reported.</summary>
+    /// <summary>True while this backend writes its data back into a Redis that lost it.</summary>
+    public bool Restoring => _restoring;
+
+    /// <summary>The epoch of the durable copy this backend last loaded.</summary>
+    public string? Epoch => _epoch;
+
+    /// <summary>The highest version this backend has seen anywhere: in Redis, in a message or in its own writes.</summary>
     public long HeadVersion => Interlocked.Read(ref _headVersion);
 
     /// <summary>How many full loads of the durable copy have run, the first one included.</summary>
     public long FullResyncs => Interlocked.Read(ref _fullResyncs);
+
+    /// <summary>How many restores this backend took part in (the first start of a new cluster is one).</summary>
+    public long Restores => Interlocked.Read(ref _restores);
 
     public void FullResyncStarted()
     {
@@ -33,11 +42,20 @@ internal sealed class ReplicationStatus
         Interlocked.Increment(ref _fullResyncs);
     }
 
-    public void FullResyncCompleted()
+    public void FullResyncCompleted(string epoch)
     {
+        _epoch = epoch;
         _resyncInProgress = false;
         _initialSyncCompleted = true;
     }
+
+    public void RestoreStarted()
+    {
+        _restoring = true;
+        Interlocked.Increment(ref _restores);
+    }
+
+    public void RestoreCompleted() => _restoring = false;
 
     public void HeadObserved(long head)
     {

@@ -1,20 +1,20 @@
 using AspireKv.Backend.Diagnostics;
 using AspireKv.Backend.Node;
-using AspireKv.Backend.Storage;
 using Microsoft.Extensions.Options;
 
 namespace AspireKv.Backend.Replication;
 
 /// <summary>
-/// Keeps this replica in step with the log: subscribes first, then loads the durable copy, then fills
-/// every gap it finds from the recent log, falling back to a full reload when the log no longer reaches
-/// back far enough. Only moves entries from <see cref="IReplicationLog"/> into <see cref="Replica"/>.
+/// Keeps this replica in step with Redis: subscribes first, then, at every check, reads the head and the
+/// epoch and carries out what <see cref="SyncPlanner"/> decides: load the durable copy, read missed writes
+/// from the recent log, or restore a Redis that lost data from this backend's memory. Only moves entries
+/// between <see cref="IReplicationLog"/> and <see cref="Replica"/>.
 /// </summary>
 /// <remarks>
 /// Gaps are found two ways. A message that arrives more than one version ahead opens a gap at once; it is
 /// filled if it is still open after <see cref="ReplicationOptions.GapGracePeriod"/>. A message lost at the
 /// tail has no later message to reveal it, so every <see cref="ReplicationOptions.CatchUpInterval"/> the
-/// head version is read: a version that existed at the previous tick and is still not applied was lost.
+/// head is read: a version that existed at the previous check and is still not applied was lost.
 /// </remarks>
 internal sealed class ReplicationSynchronizer(
     IReplicationLog log,
@@ -25,12 +25,19 @@ internal sealed class ReplicationSynchronizer(
     IOptions<ReplicationOptions> options,
     ILogger<ReplicationSynchronizer> logger) : BackgroundService
 {
+    private static readonly TimeSpan RestorePollInterval = TimeSpan.FromMilliseconds(200);
     private readonly ReplicationOptions _options = options.Value;
     private readonly SemaphoreSlim _wake = new(0, int.MaxValue);
-    private volatile bool _fullResyncNeeded = true;
     private volatile bool _catchUpRequested;
-    private long _headAtPreviousTick;
+    private long _headAtPreviousCheck;
     private bool _unreachableLogged;
+
+    /// <summary>Asks for a check now instead of at the next tick (a strong read, a refused write, a reconnection).</summary>
+    public void RequestCheck()
+    {
+        _catchUpRequested = true;
+        _wake.Release();
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -86,108 +93,154 @@ internal sealed class ReplicationSynchronizer(
 
     private async Task SynchronizeAsync(CancellationToken cancellationToken)
     {
-        if (_fullResyncNeeded)
-        {
-            await FullResyncAsync(cancellationToken).ConfigureAwait(false);
-            return;
-        }
-
         if (replica.FirstMissingVersion is { } missing)
         {
             // A message overtook an older one. Give the older one a moment to arrive before reading the log.
             await Task.Delay(_options.GapGracePeriod, cancellationToken).ConfigureAwait(false);
             if (replica.AppliedVersion < missing)
             {
-                await FillFromLogAsync(replica.HighestVersion, cancellationToken).ConfigureAwait(false);
+                _catchUpRequested = true;
             }
         }
 
-        var head = await ReadHeadAsync(cancellationToken).ConfigureAwait(false);
-        var applied = replica.AppliedVersion;
-        if (head < applied)
+        // The highest version applied is read before the head, so a head below it means Redis lost writes.
+        var highest = replica.HighestVersion;
+        var state = await ReadStateAsync(cancellationToken).ConfigureAwait(false);
+        var action = SyncPlanner.Decide(
+            state, status.Epoch, highest, replica.AppliedVersion, Interlocked.Read(ref _headAtPreviousCheck), _catchUpRequested);
+        switch (action)
         {
-            Log.RedisBehind(logger, head, applied);
-        }
-        else if (applied < head && (_catchUpRequested || applied < Interlocked.Read(ref _headAtPreviousTick)))
-        {
-            // Writes that were committed a whole interval ago are still missing: their messages were lost.
-            await FillFromLogAsync(head, cancellationToken).ConfigureAwait(false);
+            case SyncAction.FullResync:
+                await FullResyncAsync(cancellationToken).ConfigureAwait(false);
+                return;
+            case SyncAction.InvalidateAndRestore:
+                Log.RedisBehind(logger, state.Head, highest);
+                await log.InvalidateEpochAsync(status.Epoch!, cancellationToken).ConfigureAwait(false);
+                await RestoreAsync(cancellationToken).ConfigureAwait(false);
+                return;
+            case SyncAction.Restore:
+                await RestoreAsync(cancellationToken).ConfigureAwait(false);
+                return;
+            case SyncAction.CatchUp:
+                if (!await FillFromLogAsync(state.Head, cancellationToken).ConfigureAwait(false))
+                {
+                    await FullResyncAsync(cancellationToken).ConfigureAwait(false);
+                    return;
+                }
+
+                break;
         }
 
         _catchUpRequested = false;
-        Interlocked.Exchange(ref _headAtPreviousTick, head);
+        Interlocked.Exchange(ref _headAtPreviousCheck, state.Head);
     }
 
     private async Task FullResyncAsync(CancellationToken cancellationToken)
     {
         status.FullResyncStarted();
-        // Every write up to this head is in the durable copy before the scan starts; later ones either show
-        // up in the scan too or arrive on the channel, and the version rule makes their order irrelevant.
-        var snapshotHead = await ReadHeadAsync(cancellationToken).ConfigureAwait(false);
-        long entries = 0;
-        await foreach (var entry in log.ReadDurableCopyAsync(cancellationToken).ConfigureAwait(false))
+        while (true)
         {
-            replica.Apply(entry);
-            entries++;
-        }
+            // Every write up to this head is in the durable copy before the scan starts; later ones either show
+            // up in the scan too or arrive on the channel, and the version rule makes their order irrelevant.
+            var snapshot = await ReadStateAsync(cancellationToken).ConfigureAwait(false);
+            if (snapshot.Epoch is null)
+            {
+                return; // Redis lost its data meanwhile; the next check restores it. Not ready until then.
+            }
 
-        replica.CompleteFullSync(snapshotHead);
-        _fullResyncNeeded = false;
+            long entries = 0;
+            await foreach (var entry in log.ReadDurableCopyAsync(cancellationToken).ConfigureAwait(false))
+            {
+                replica.Apply(entry);
+                entries++;
+            }
 
-        // Writes committed during the scan whose messages were lost would otherwise wait for the next tick.
-        var head = await ReadHeadAsync(cancellationToken).ConfigureAwait(false);
-        await FillFromLogAsync(head, cancellationToken).ConfigureAwait(false);
-        if (_fullResyncNeeded)
-        {
+            replica.CompleteFullSync(snapshot.Head);
+
+            // Writes committed during the scan whose messages were lost would otherwise wait for the next check.
+            var after = await ReadStateAsync(cancellationToken).ConfigureAwait(false);
+            if (after.Epoch != snapshot.Epoch || !await FillFromLogAsync(after.Head, cancellationToken).ConfigureAwait(false))
+            {
+                continue; // the epoch changed, or writes outran the log during the scan: load again
+            }
+
+            Interlocked.Exchange(ref _headAtPreviousCheck, after.Head);
+            _catchUpRequested = false;
+            status.FullResyncCompleted(snapshot.Epoch);
+            Log.FullSyncCompleted(logger, entries, replica.AppliedVersion);
             return;
         }
-
-        Interlocked.Exchange(ref _headAtPreviousTick, head);
-        status.FullResyncCompleted();
-        Log.FullSyncCompleted(logger, entries, replica.AppliedVersion);
     }
 
-    private async Task FillFromLogAsync(long upTo, CancellationToken cancellationToken)
+    /// <summary>
+    /// Redis has no epoch: it restarted empty or behind, or a restore is already running. Write everything this
+    /// backend holds back into the durable copy, then wait until every live backend has done the same and a new
+    /// epoch lets writes in again; then reload.
+    /// </summary>
+    private async Task RestoreAsync(CancellationToken cancellationToken)
     {
-        var filled = 0;
-        while (replica.AppliedVersion < upTo)
+        status.RestoreStarted();
+        Log.RestoreStarted(logger, replica.Store.EntryCount);
+        var membership = _options.RestoreBarrier;
+        await log.JoinRestoreAsync(node.Name, _options.RestoreBarrier, membership, cancellationToken).ConfigureAwait(false);
+
+        var batch = new List<ReplicationEntry>(_options.RestoreBatchSize);
+        foreach (var (key, stored) in replica.Store.Entries)
         {
-            var from = replica.AppliedVersion + 1;
-            var batch = await log.ReadRangeAsync(from, upTo, _options.CatchUpBatchSize, cancellationToken).ConfigureAwait(false);
-            if (batch.Count == 0 || batch[0].Version > replica.AppliedVersion + 1)
+            batch.Add(new ReplicationEntry(
+                stored.Version, stored.IsTombstone ? ChangeKind.Delete : ChangeKind.Set, key, stored.Value ?? [], node.Name, null));
+            if (batch.Count == _options.RestoreBatchSize)
             {
-                if (replica.AppliedVersion >= from)
-                {
-                    continue; // the channel delivered it meanwhile
-                }
-
-                // Every version is in the log until it is trimmed, so a missing one means the log is too short.
-                Log.LogTooShort(logger, from, batch.Count == 0 ? 0 : batch[0].Version);
-                _fullResyncNeeded = true;
-                _wake.Release();
-                return;
+                await log.WriteBackAsync(batch, status.HeadVersion, cancellationToken).ConfigureAwait(false);
+                await log.JoinRestoreAsync(node.Name, _options.RestoreBarrier, membership, cancellationToken).ConfigureAwait(false);
+                batch.Clear();
             }
+        }
 
-            foreach (var entry in batch)
-            {
-                ApplyWithTrace(entry, "log");
-            }
+        await log.WriteBackAsync(batch, status.HeadVersion, cancellationToken).ConfigureAwait(false);
+        await log.LeaveRestoreAsync(node.Name, cancellationToken).ConfigureAwait(false);
 
-            filled += batch.Count;
+        var newEpoch = Guid.NewGuid().ToString("N");
+        string? epoch;
+        while ((epoch = await log.TryCompleteRestoreAsync(newEpoch, cancellationToken).ConfigureAwait(false)) is null)
+        {
+            await Task.Delay(RestorePollInterval, cancellationToken).ConfigureAwait(false);
+        }
+
+        status.RestoreCompleted();
+        Log.RestoreCompleted(logger, epoch);
+        await FullResyncAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Reads missed writes up to <paramref name="upTo"/> from the recent log; false when it no longer reaches back.</summary>
+    private async Task<bool> FillFromLogAsync(long upTo, CancellationToken cancellationToken)
+    {
+        var filled = await LogReplay.FillAsync(
+            replica,
+            upTo,
+            _options.CatchUpBatchSize,
+            (from, to, limit) => log.ReadRangeAsync(from, to, limit, cancellationToken),
+            entry => ApplyWithTrace(entry, "log")).ConfigureAwait(false);
+        if (filled is null)
+        {
+            Log.LogTooShort(logger, replica.AppliedVersion + 1);
+            return false;
         }
 
         if (filled > 0)
         {
-            metrics.CaughtUp(filled);
-            Log.CaughtUp(logger, filled, replica.AppliedVersion);
+            metrics.CaughtUp(filled.Value);
+            Log.CaughtUp(logger, filled.Value, replica.AppliedVersion);
         }
+
+        return true;
     }
 
-    private async Task<long> ReadHeadAsync(CancellationToken cancellationToken)
+    private async Task<ClusterState> ReadStateAsync(CancellationToken cancellationToken)
     {
-        var head = await log.ReadHeadAsync(cancellationToken).ConfigureAwait(false);
-        status.HeadObserved(head);
-        return head;
+        var state = await log.ReadStateAsync(cancellationToken).ConfigureAwait(false);
+        status.HeadObserved(state.Head);
+        return state;
     }
 
     private void OnEntry(ReplicationEntry entry)
@@ -213,24 +266,18 @@ internal sealed class ReplicationSynchronizer(
     private void OnReconnected()
     {
         Log.Reconnected(logger);
-        _catchUpRequested = true;
-        _wake.Release();
+        RequestCheck();
     }
 
     private void ApplyWithTrace(ReplicationEntry entry, string source)
     {
         using var activity = ReplicationTracing.StartProcess(entry, node.Name, source);
         var outcome = replica.Apply(entry);
-        metrics.Applied(stale: outcome == ApplyOutcome.Stale);
+        metrics.Applied(stale: outcome == Storage.ApplyOutcome.Stale);
     }
 
     private async Task WaitForWorkAsync(CancellationToken cancellationToken)
     {
-        if (_fullResyncNeeded && status.RedisConnected)
-        {
-            return;
-        }
-
         await _wake.WaitAsync(_options.CatchUpInterval, cancellationToken).ConfigureAwait(false);
         // Collapse a burst of wake-ups into one round of work.
         while (_wake.CurrentCount > 0 && _wake.Wait(0, CancellationToken.None))

@@ -47,44 +47,45 @@ internal sealed class VersionWatermark
         }
     }
 
-    /// <summary>Records that <paramref name="version"/> has been applied.</summary>
-    public void Observe(long version)
+    /// <summary>Records that <paramref name="version"/> has been applied; true when <see cref="Contiguous"/> moved.</summary>
+    public bool Observe(long version)
     {
         lock (_lock)
         {
             if (version <= _contiguous)
             {
-                return;
+                return false;
             }
 
             if (version == _contiguous + 1)
             {
                 _contiguous = version;
                 DrainContiguous();
+                return true;
             }
-            else
-            {
-                _ahead.Add(version);
-            }
+
+            _ahead.Add(version);
+            return false;
         }
     }
 
     /// <summary>
     /// Records that everything up to <paramref name="version"/> is reflected, as after loading the durable
-    /// copy that held every write up to that version.
+    /// copy that held every write up to that version. True when <see cref="Contiguous"/> moved.
     /// </summary>
-    public void AdvanceTo(long version)
+    public bool AdvanceTo(long version)
     {
         lock (_lock)
         {
             if (version <= _contiguous)
             {
-                return;
+                return false;
             }
 
             _contiguous = version;
             _ahead.RemoveWhere(v => v <= version);
             DrainContiguous();
+            return true;
         }
     }
 

@@ -1,0 +1,63 @@
+using AspireKv.Backend.Api;
+using Microsoft.Extensions.Options;
+
+namespace AspireKv.Backend.Replication;
+
+/// <summary>
+/// Answers reads from this replica's memory at the consistency a client asks for. A local read answers at
+/// once. A session read first waits until every write up to the client's token is applied here; a strong read
+/// first reads the head version from Redis and waits until it is applied, so it reflects every write
+/// acknowledged before it started. Waits are bounded by <see cref="ReplicationOptions.ReadWaitTimeout"/>.
+/// </summary>
+internal sealed class KeyValueReader(
+    Replica replica,
+    ReplicationStatus status,
+    IReplicationLog log,
+    AppliedVersionWaiter waiter,
+    ReplicationSynchronizer synchronizer,
+    IOptions<ReplicationOptions> options)
+{
+    private readonly TimeSpan _waitTimeout = options.Value.ReadWaitTimeout;
+
+    /// <summary>Reads <paramref name="key"/>; throws <see cref="ReplicationUnavailableException"/> when a strong read cannot reach Redis.</summary>
+    public async Task<ReadOutcome> ReadAsync(string key, ReadConsistency consistency, CancellationToken cancellationToken)
+    {
+        var required = consistency.Level switch
+        {
+            ConsistencyLevel.Session => consistency.MinVersion,
+            ConsistencyLevel.Strong => await ReadCommittedHeadAsync(cancellationToken).ConfigureAwait(false),
+            _ => 0,
+        };
+
+        if (required > replica.AppliedVersion)
+        {
+            // Normally the channel delivers within milliseconds; if a message was lost, read it back now.
+            synchronizer.RequestCheck();
+            if (!await waiter.WaitForAsync(required, _waitTimeout, cancellationToken).ConfigureAwait(false))
+            {
+                return new ReadOutcome(ReadStatus.Behind, default, replica.AppliedVersion, required, !status.RedisConnected);
+            }
+        }
+
+        var applied = replica.AppliedVersion;
+        var found = replica.Store.TryGet(key, out var entry) && !entry.IsTombstone;
+        return new ReadOutcome(
+            found ? ReadStatus.Found : ReadStatus.NotFound,
+            entry,
+            applied,
+            required,
+            PossiblyStale: consistency.Level != ConsistencyLevel.Strong && !status.RedisConnected);
+    }
+
+    private async Task<long> ReadCommittedHeadAsync(CancellationToken cancellationToken)
+    {
+        var state = await log.ReadStateAsync(cancellationToken).ConfigureAwait(false);
+        if (state.Epoch is null)
+        {
+            throw new ReplicationUnavailableException("Redis lost data and is being restored from the backends; strong reads resume when it is done.");
+        }
+
+        status.HeadObserved(state.Head);
+        return state.Head;
+    }
+}

@@ -1,0 +1,44 @@
+namespace AspireKv.Backend.Replication;
+
+/// <summary>
+/// Decides what a backend does after reading the cluster's state. Pure: the rules of catch-up and recovery
+/// in one place, tested without Redis; <see cref="ReplicationSynchronizer"/> only carries them out.
+/// </summary>
+internal static class SyncPlanner
+{
+    /// <param name="state">The head and epoch just read from Redis.</param>
+    /// <param name="knownEpoch">The epoch this backend last loaded, or null before its first load.</param>
+    /// <param name="highestApplied">The highest version applied here, read before <paramref name="state"/>.</param>
+    /// <param name="appliedVersion">Every version up to this one is applied here.</param>
+    /// <param name="headAtPreviousCheck">The head read one check earlier.</param>
+    /// <param name="catchUpRequested">A reconnection or a detected gap asked for a catch-up now.</param>
+    public static SyncAction Decide(
+        ClusterState state,
+        string? knownEpoch,
+        long highestApplied,
+        long appliedVersion,
+        long headAtPreviousCheck,
+        bool catchUpRequested)
+    {
+        if (state.Epoch is null)
+        {
+            return SyncAction.Restore;
+        }
+
+        if (knownEpoch is null || knownEpoch != state.Epoch)
+        {
+            return SyncAction.FullResync;
+        }
+
+        if (state.Head < highestApplied)
+        {
+            // Versions this backend applied are gone from Redis; new writes would reuse them.
+            return SyncAction.InvalidateAndRestore;
+        }
+
+        // Writes committed a whole check ago are still missing here: their messages were lost. Writes committed
+        // since then are normally on their way over the channel and need no round trip.
+        var missing = appliedVersion < state.Head;
+        return missing && (catchUpRequested || appliedVersion < headAtPreviousCheck) ? SyncAction.CatchUp : SyncAction.None;
+    }
+}

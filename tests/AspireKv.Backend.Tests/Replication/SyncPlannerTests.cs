@@ -1,0 +1,47 @@
+using AspireKv.Backend.Replication;
+
+namespace AspireKv.Backend.Tests.Replication;
+
+public sealed class SyncPlannerTests
+{
+    private const string Epoch = "e1";
+
+    private static SyncAction Decide(
+        long head, string? epoch = Epoch, string? known = Epoch, long highest = 10, long applied = 10, long previousHead = 10, bool requested = false) =>
+        SyncPlanner.Decide(new ClusterState(head, epoch), known, highest, applied, previousHead, requested);
+
+    [Fact]
+    public void Decide_InStep_DoesNothing() => Assert.Equal(SyncAction.None, Decide(head: 10));
+
+    [Fact]
+    public void Decide_EpochMissing_Restores() => Assert.Equal(SyncAction.Restore, Decide(head: 10, epoch: null));
+
+    [Fact]
+    public void Decide_EpochMissingOnFirstStart_Restores() => Assert.Equal(SyncAction.Restore, Decide(head: 0, epoch: null, known: null, highest: 0, applied: 0));
+
+    [Fact]
+    public void Decide_NeverLoaded_LoadsTheDurableCopy() => Assert.Equal(SyncAction.FullResync, Decide(head: 10, known: null));
+
+    [Fact]
+    public void Decide_EpochChangedUnderUs_Reloads() => Assert.Equal(SyncAction.FullResync, Decide(head: 12, known: "e0"));
+
+    [Fact]
+    public void Decide_HeadBelowWhatWasApplied_EndsTheEpochAndRestores() =>
+        Assert.Equal(SyncAction.InvalidateAndRestore, Decide(head: 7, highest: 10, applied: 10));
+
+    [Fact]
+    public void Decide_NewWritesSinceLastCheck_WaitsForTheChannel() =>
+        Assert.Equal(SyncAction.None, Decide(head: 15, applied: 10, previousHead: 10));
+
+    [Fact]
+    public void Decide_WritesFromBeforeLastCheckStillMissing_CatchesUp() =>
+        Assert.Equal(SyncAction.CatchUp, Decide(head: 15, applied: 10, previousHead: 12));
+
+    [Fact]
+    public void Decide_CatchUpRequested_CatchesUpAtOnce() =>
+        Assert.Equal(SyncAction.CatchUp, Decide(head: 15, applied: 10, previousHead: 10, requested: true));
+
+    [Fact]
+    public void Decide_CatchUpRequestedButNothingMissing_DoesNothing() =>
+        Assert.Equal(SyncAction.None, Decide(head: 10, requested: true));
+}
