@@ -1,5 +1,6 @@
 using AspireKv.Backend.Api;
 using AspireKv.Backend.Diagnostics;
+using AspireKv.Backend.Membership;
 using AspireKv.Backend.Node;
 using AspireKv.Backend.Registration;
 using AspireKv.Backend.Replication;
@@ -47,6 +48,11 @@ internal static class BackendServiceCollectionExtensions
         // One synchronizer, both a hosted service and something reads and writes can ask for a check.
         services.AddSingleton<ReplicationSynchronizer>();
         services.AddHostedService(provider => provider.GetRequiredService<ReplicationSynchronizer>());
+
+        services.AddSingleton<RedisPeerChannel>();
+        // A peer is alive while it was heard from within three announcement intervals.
+        services.AddSingleton(provider => new PeerTable(provider.GetRequiredService<TimeProvider>(), MembershipService.AnnounceInterval * 3));
+        services.AddHostedService<MembershipService>();
 
         services.AddHttpClient(BalancerRegistrationService.HttpClientName);
         services.AddHostedService<BalancerRegistrationService>();

@@ -10,4 +10,6 @@ namespace AspireKv.Contracts;
 [JsonSerializable(typeof(IReadOnlyList<RegisteredBackend>))]
 [JsonSerializable(typeof(NodeStatus))]
 [JsonSerializable(typeof(StoreDigest))]
+[JsonSerializable(typeof(PeerStatus))]
+[JsonSerializable(typeof(IReadOnlyList<PeerStatus>))]
 public sealed partial class ContractsJsonContext : JsonSerializerContext;

@@ -12,6 +12,9 @@ public static class KvRoutes
     /// <summary>A backend's content digest (<see cref="StoreDigest"/>), to compare replicas from outside.</summary>
     public const string AdminDigest = "/admin/digest";
 
+    /// <summary>What a backend knows of its peers (<see cref="PeerStatus"/>).</summary>
+    public const string AdminPeers = "/admin/peers";
+
     /// <summary>The balancer's registry of backends.</summary>
     public const string Registry = "/registry";
 

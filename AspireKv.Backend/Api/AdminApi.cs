@@ -1,3 +1,4 @@
+using AspireKv.Backend.Membership;
 using AspireKv.Backend.Replication;
 using AspireKv.Backend.Node;
 using AspireKv.Backend.Storage;
@@ -14,6 +15,7 @@ internal static class AdminApi
     {
         app.MapGet(KvRoutes.AdminStatus, GetStatus).WithName(nameof(GetStatus)).WithTags("Admin");
         app.MapGet(KvRoutes.AdminDigest, GetDigest).WithName(nameof(GetDigest)).WithTags("Admin");
+        app.MapGet(KvRoutes.AdminPeers, GetPeers).WithName(nameof(GetPeers)).WithTags("Admin");
         return app;
     }
 
@@ -35,6 +37,8 @@ internal static class AdminApi
             status.Epoch,
             Environment.ProcessId);
     }
+
+    public static IReadOnlyList<PeerStatus> GetPeers(PeerTable peers, ReplicationStatus status) => peers.Snapshot(status.HeadVersion);
 
     public static StoreDigest GetDigest(Replica replica)
     {
