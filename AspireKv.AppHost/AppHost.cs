@@ -17,7 +17,15 @@ var balancer = builder.AddProject<Projects.AspireKv_Balancer>("balancer", option
 for (var i = 1; i <= settings.Backends; i++)
 {
     var backend = builder.AddKeyValueBackend(i, settings, redis, balancer);
-    balancer.WithBackend(backend, i - 1);
+    balancer.WithBackend(backend, i - 1).WaitFor(backend);
+}
+
+// Standby backends are declared but start only when asked (dashboard or resource command): a new backend
+// joining a running cluster. The balancer knows them but does not wait for them.
+for (var i = settings.Backends + 1; i <= settings.Backends + settings.StandbyBackends; i++)
+{
+    var standby = builder.AddKeyValueBackend(i, settings, redis, balancer).WithExplicitStart();
+    balancer.WithBackend(standby, i - 1);
 }
 
 // Apps

@@ -11,6 +11,7 @@ namespace AspireKv.AppHost;
 /// <param name="BalancerPort">The balancer's port when ports are fixed.</param>
 /// <param name="FirstBackendPort">backend-1's port when ports are fixed; the others follow.</param>
 /// <param name="WithClient">Whether to start the web client (tests that do not use it save a process).</param>
+/// <param name="StandbyBackends">Extra backends declared but not started: start one from the dashboard to watch a new backend join.</param>
 internal sealed record AppHostSettings(
     RedisMode RedisMode,
     string DataDirectory,
@@ -18,7 +19,8 @@ internal sealed record AppHostSettings(
     bool FixedPorts,
     int BalancerPort,
     int FirstBackendPort,
-    bool WithClient)
+    bool WithClient,
+    int StandbyBackends)
 {
     public static AppHostSettings From(IConfiguration configuration, string appHostDirectory)
     {
@@ -47,6 +49,7 @@ internal sealed record AppHostSettings(
             configuration.GetValue("AspireKv:FixedPorts", true),
             configuration.GetValue("AspireKv:BalancerPort", 4000),
             configuration.GetValue("AspireKv:FirstBackendPort", 5001),
-            configuration.GetValue("AspireKv:Client", true));
+            configuration.GetValue("AspireKv:Client", true),
+            Math.Clamp(configuration.GetValue("AspireKv:StandbyBackends", 0), 0, 8));
     }
 }

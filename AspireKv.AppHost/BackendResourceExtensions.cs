@@ -24,10 +24,9 @@ internal static class BackendResourceExtensions
         return backend;
     }
 
-    /// <summary>Lists <paramref name="backend"/> in the balancer's service discovery and lets the balancer wait for it.</summary>
+    /// <summary>Lists <paramref name="backend"/> in the balancer's service discovery.</summary>
     public static IResourceBuilder<ProjectResource> WithBackend(
         this IResourceBuilder<ProjectResource> balancer, IResourceBuilder<ProjectResource> backend, int index) =>
-        balancer
-            .WithEnvironment($"services__backend__http__{index.ToString(System.Globalization.CultureInfo.InvariantCulture)}", backend.GetEndpoint("http"))
-            .WaitFor(backend);
+        balancer.WithEnvironment(
+            $"services__backend__http__{index.ToString(System.Globalization.CultureInfo.InvariantCulture)}", backend.GetEndpoint("http"));
 }

@@ -20,9 +20,22 @@ public abstract class AspireKvAppFixture : IAsyncLifetime
     private readonly Dictionary<string, HttpClient> _clients = [];
     private DirectoryInfo? _dataDirectory;
     private DistributedApplication? _app;
+    private TcpFaultProxy? _redisProxy;
 
     /// <summary>The backends the AppHost starts.</summary>
     public static IReadOnlyList<string> BackendNames { get; } = ["backend-1", "backend-2", "backend-3"];
+
+    /// <summary>The backend whose connection to Redis goes through <see cref="RedisProxy"/>, so a test can cut it off.</summary>
+    public const string IsolatableBackend = "backend-3";
+
+    /// <summary>A backend the AppHost declares but does not start: a new backend joining the cluster.</summary>
+    public const string StandbyBackend = "backend-4";
+
+    /// <summary>The proxy between <see cref="IsolatableBackend"/> and Redis.</summary>
+    public TcpFaultProxy RedisProxy => _redisProxy ?? throw new InvalidOperationException("The application has not started.");
+
+    /// <summary>Where the Redis server keeps its files; deleting it while Redis is stopped makes Redis restart empty.</summary>
+    public string RedisDataDirectory => Path.Combine(_dataDirectory!.FullName, RedisServerResource);
 
     /// <summary>The value of the AppHost's <c>Redis:Mode</c> setting.</summary>
     protected abstract string RedisMode { get; }
@@ -64,6 +77,7 @@ public abstract class AspireKvAppFixture : IAsyncLifetime
                 $"Redis:DataDirectory={_dataDirectory.FullName}",
                 "AspireKv:FixedPorts=false",
                 $"AspireKv:Client={WithClient}",
+                "AspireKv:StandbyBackends=1",
             ],
             (options, _) => options.DisableDashboard = true,
             timeout.Token);
@@ -82,6 +96,14 @@ public abstract class AspireKvAppFixture : IAsyncLifetime
             builder.CreateResourceBuilder(project).WithEnvironment("OTEL_EXPORTER_OTLP_ENDPOINT", string.Empty);
         }
 
+        // backend-3 reaches Redis through a proxy of the test's, which a test can cut.
+        // The endpoint's port is allocated when the app starts; the proxy reads it at each connection.
+        var redisEndpoint = builder.Resources.OfType<IResourceWithEndpoints>().Single(r => r.Name == RedisServerResource).GetEndpoint("tcp");
+        _redisProxy = new TcpFaultProxy(() => new Uri($"tcp://{redisEndpoint.Host}:{redisEndpoint.Port}"));
+        // A plain string, not an interpolated one: that would bind to the ReferenceExpression overload.
+        var proxiedRedis = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"127.0.0.1:{_redisProxy.Port},abortConnect=false");
+        builder.CreateResourceBuilder<ProjectResource>(IsolatableBackend).WithEnvironment("ConnectionStrings__redis", proxiedRedis);
+
         _app = await builder.BuildAsync(timeout.Token);
         await _app.StartAsync(timeout.Token);
         foreach (var resource in BackendNames.Append("balancer").Append(RedisServerResource))
@@ -93,27 +115,39 @@ public abstract class AspireKvAppFixture : IAsyncLifetime
     }
 
     /// <summary>
-    /// Starts any backend a previous test left stopped (so one failure does not cascade into the next tests),
-    /// then waits until the balancer considers every backend healthy and sends it traffic.
+    /// Puts the cluster back as tests expect it, whatever a previous (possibly failed) test left behind: Redis
+    /// running and reachable from every backend, the three backends running, the standby stopped; then waits
+    /// until the balancer routes to exactly the three backends.
     /// </summary>
     public async Task WaitUntilBalancerRoutesToAllAsync(CancellationToken cancellationToken)
     {
-        foreach (var name in BackendNames)
+        RedisProxy.Restore();
+        foreach (var name in BackendNames.Prepend(RedisServerResource))
         {
-            if (App.ResourceNotifications.TryGetCurrentState(name, out var current)
-                && KnownResourceStates.TerminalStates.Contains(current.Snapshot.State?.Text))
+            if (IsStopped(name))
             {
                 await ExecuteCommandAsync(name, KnownResourceCommands.StartCommand, cancellationToken);
             }
         }
 
-        await Eventually.HoldsAsync("the balancer to route to all three backends", TimeSpan.FromSeconds(90), async token =>
+        if (!IsStopped(StandbyBackend) && App.ResourceNotifications.TryGetCurrentState(StandbyBackend, out var standby)
+            && standby.Snapshot.State?.Text == KnownResourceStates.Running)
+        {
+            await ExecuteCommandAsync(StandbyBackend, KnownResourceCommands.StopCommand, cancellationToken);
+        }
+
+        await Eventually.HoldsAsync("the balancer to route to the three backends and nowhere else", TimeSpan.FromSeconds(90), async token =>
         {
             var backends = await Balancer.GetFromJsonAsync(KvRoutes.Registry, ContractsJsonContext.Default.IReadOnlyListRegisteredBackend, token);
             return backends is not null
-                && BackendNames.All(name => backends.Any(b => b.Name == name && b.ActiveHealth == "Healthy" && b.PassiveHealth != "Unhealthy"));
+                && BackendNames.All(name => backends.Any(b => b.Name == name && b.ActiveHealth == "Healthy" && b.PassiveHealth != "Unhealthy"))
+                && backends.Where(b => !BackendNames.Contains(b.Name)).All(b => b.ActiveHealth == "Unhealthy" || b.PassiveHealth == "Unhealthy");
         }, cancellationToken);
     }
+
+    private bool IsStopped(string resource) =>
+        App.ResourceNotifications.TryGetCurrentState(resource, out var current)
+        && KnownResourceStates.TerminalStates.Contains(current.Snapshot.State?.Text);
 
     /// <summary>Runs a resource command (start, stop, restart) and fails the test if it does not succeed.</summary>
     public async Task ExecuteCommandAsync(string resource, string command, CancellationToken cancellationToken)
@@ -141,6 +175,11 @@ public abstract class AspireKvAppFixture : IAsyncLifetime
             await _app.DisposeAsync();
         }
 
+        if (_redisProxy is not null)
+        {
+            await _redisProxy.DisposeAsync();
+        }
+
         try
         {
             _dataDirectory?.Delete(recursive: true);
@@ -152,6 +191,20 @@ public abstract class AspireKvAppFixture : IAsyncLifetime
 
         GC.SuppressFinalize(this);
     }
+}
+
+/// <summary>The test classes that share the cluster on Garnet.</summary>
+[CollectionDefinition(Name)]
+public sealed class GarnetCluster : ICollectionFixture<GarnetAppFixture>
+{
+    public const string Name = "Cluster on Garnet";
+}
+
+/// <summary>The test classes that share the cluster on redis-server.</summary>
+[CollectionDefinition(Name)]
+public sealed class RedisServerCluster : ICollectionFixture<RedisServerAppFixture>
+{
+    public const string Name = "Cluster on redis-server";
 }
 
 /// <summary>The cluster on the embedded Garnet server, as on a machine without Docker.</summary>

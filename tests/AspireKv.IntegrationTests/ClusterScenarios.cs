@@ -12,16 +12,8 @@ namespace AspireKv.IntegrationTests;
 /// every backend, requests are spread round robin, and a backend that stops or is killed costs clients
 /// nothing and catches up when it comes back. Runs once per Redis mode.
 /// </summary>
-public abstract class ClusterScenarios(AspireKvAppFixture cluster)
+public abstract class ClusterScenarios(AspireKvAppFixture cluster) : ClusterTestBase(cluster)
 {
-    /// <summary>A generous bound for replication on a shared, noisy CI machine; the figure itself is measured in bench/.</summary>
-    private static readonly TimeSpan ReplicationDeadline = TimeSpan.FromSeconds(10);
-    private static readonly TimeSpan RestartDeadline = TimeSpan.FromSeconds(90);
-
-    private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
-
-    private static string NewKey(string test) => $"{test}-{Guid.NewGuid():N}";
-
     [Fact]
     public async Task Put_ThroughBalancer_IsReadableFromEveryBackend()
     {
@@ -38,7 +30,7 @@ public abstract class ClusterScenarios(AspireKvAppFixture cluster)
         {
             var (stored, servedBy, storedVersion) = await Eventually.ReturnsAsync($"{key} on {backend}", ReplicationDeadline, async token =>
             {
-                using var response = await cluster.Client(backend).GetAsync(KvRoutes.Key(key), token);
+                using var response = await Cluster.Client(backend).GetAsync(KvRoutes.Key(key), token);
                 return response.StatusCode == HttpStatusCode.NotFound
                     ? null
                     : Tuple.Create(await ReadValueAsync(response, token), ServedBy(response), response.Headers.ETag?.Tag);
@@ -55,7 +47,7 @@ public abstract class ClusterScenarios(AspireKvAppFixture cluster)
     [Fact]
     public async Task Get_MissingKey_Is404ProblemDetailsNamingTheBackend()
     {
-        using var response = await cluster.Balancer.GetAsync(KvRoutes.Key(NewKey("missing")), Cancellation);
+        using var response = await Cluster.Balancer.GetAsync(KvRoutes.Key(NewKey("missing")), Cancellation);
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
@@ -71,7 +63,7 @@ public abstract class ClusterScenarios(AspireKvAppFixture cluster)
         var key = NewKey(nameof(Delete_ThroughBalancer_RemovesKeyFromEveryBackend));
         var setVersion = long.Parse(Unquote(await PutAsync(key, "doomed"u8.ToArray())), System.Globalization.CultureInfo.InvariantCulture);
 
-        using (var delete = await cluster.Balancer.DeleteAsync(KvRoutes.Key(key), Cancellation))
+        using (var delete = await Cluster.Balancer.DeleteAsync(KvRoutes.Key(key), Cancellation))
         {
             Assert.Equal(HttpStatusCode.NoContent, delete.StatusCode);
             Assert.True(long.Parse(Unquote(delete.Headers.ETag!.Tag), System.Globalization.CultureInfo.InvariantCulture) > setVersion);
@@ -81,24 +73,24 @@ public abstract class ClusterScenarios(AspireKvAppFixture cluster)
         {
             await Eventually.HoldsAsync($"{key} gone from {backend}", ReplicationDeadline, async token =>
             {
-                using var response = await cluster.Client(backend).GetAsync(KvRoutes.Key(key), token);
+                using var response = await Cluster.Client(backend).GetAsync(KvRoutes.Key(key), token);
                 return response.StatusCode == HttpStatusCode.NotFound;
             }, Cancellation);
         }
 
-        using var again = await cluster.Balancer.DeleteAsync(KvRoutes.Key(key), Cancellation);
+        using var again = await Cluster.Balancer.DeleteAsync(KvRoutes.Key(key), Cancellation);
         Assert.Equal(HttpStatusCode.NotFound, again.StatusCode);
     }
 
     [Fact]
     public async Task Put_BadInput_Is4xxProblemDetails()
     {
-        using var tooLarge = await cluster.Balancer.PutAsync(
+        using var tooLarge = await Cluster.Balancer.PutAsync(
             KvRoutes.Key(NewKey("large")), new ByteArrayContent(new byte[(1024 * 1024) + 1]), Cancellation);
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooLarge.StatusCode);
         Assert.Equal("application/problem+json", tooLarge.Content.Headers.ContentType?.MediaType);
 
-        using var badKey = await cluster.Balancer.PutAsync(KvRoutes.Key("has space"), new ByteArrayContent([1]), Cancellation);
+        using var badKey = await Cluster.Balancer.PutAsync(KvRoutes.Key("has space"), new ByteArrayContent([1]), Cancellation);
         Assert.Equal(HttpStatusCode.BadRequest, badKey.StatusCode);
         Assert.Equal("application/problem+json", badKey.Content.Headers.ContentType?.MediaType);
     }
@@ -111,7 +103,7 @@ public abstract class ClusterScenarios(AspireKvAppFixture cluster)
         var servedBy = new List<string>();
         for (var i = 0; i < 30; i++)
         {
-            using var response = await cluster.Balancer.GetAsync(KvRoutes.Key(key), Cancellation);
+            using var response = await Cluster.Balancer.GetAsync(KvRoutes.Key(key), Cancellation);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             servedBy.Add(ServedBy(response)!);
         }
@@ -130,8 +122,8 @@ public abstract class ClusterScenarios(AspireKvAppFixture cluster)
         const string victim = "backend-2";
         var key = await PrepareKeyOnEveryBackendAsync(nameof(StoppedBackend_KeepsClientsServed_AndCatchesUpWhenStarted));
 
-        await cluster.ExecuteCommandAsync(victim, KnownResourceCommands.StopCommand, Cancellation);
-        await cluster.WaitUntilStoppedAsync(victim, Cancellation);
+        await Cluster.ExecuteCommandAsync(victim, KnownResourceCommands.StopCommand, Cancellation);
+        await Cluster.WaitUntilStoppedAsync(victim, Cancellation);
 
         await AssertClientsServedWithoutAsync(victim, key);
         var missed = await WriteKeysAsync(key, count: 5);
@@ -144,7 +136,7 @@ public abstract class ClusterScenarios(AspireKvAppFixture cluster)
     {
         const string victim = "backend-3";
         var key = await PrepareKeyOnEveryBackendAsync(nameof(KilledBackend_KeepsClientsServed_AndCatchesUpWhenStarted));
-        var status = await cluster.Client(victim).GetFromJsonAsync(KvRoutes.AdminStatus, ContractsJsonContext.Default.NodeStatus, Cancellation);
+        var status = await Cluster.Client(victim).GetFromJsonAsync(KvRoutes.AdminStatus, ContractsJsonContext.Default.NodeStatus, Cancellation);
 
         using (var process = Process.GetProcessById(status!.ProcessId))
         {
@@ -153,7 +145,7 @@ public abstract class ClusterScenarios(AspireKvAppFixture cluster)
 
         await AssertClientsServedWithoutAsync(victim, key);
         var missed = await WriteKeysAsync(key, count: 5);
-        await cluster.WaitUntilStoppedAsync(victim, Cancellation);
+        await Cluster.WaitUntilStoppedAsync(victim, Cancellation);
 
         await RestartAndAssertCaughtUpAsync(victim, missed);
     }
@@ -161,32 +153,13 @@ public abstract class ClusterScenarios(AspireKvAppFixture cluster)
     [Fact]
     public async Task Digests_AfterWrites_AreEqualOnEveryBackend()
     {
-        var prefix = NewKey(nameof(Digests_AfterWrites_AreEqualOnEveryBackend));
-        var keys = await WriteKeysAsync(prefix, count: 20);
-        using (await cluster.Balancer.DeleteAsync(KvRoutes.Key(keys[0].Key), Cancellation))
+        var keys = await WriteKeysAsync(NewKey(nameof(Digests_AfterWrites_AreEqualOnEveryBackend)), count: 20);
+        using (var delete = await Cluster.Balancer.DeleteAsync(KvRoutes.Key(keys[0].Key), Cancellation))
         {
+            Assert.Equal(HttpStatusCode.NoContent, delete.StatusCode);
         }
 
-        await Eventually.HoldsAsync("equal digests on all backends", ReplicationDeadline, async token =>
-        {
-            var digests = new List<StoreDigest>();
-            foreach (var backend in AspireKvAppFixture.BackendNames)
-            {
-                digests.Add((await cluster.Client(backend).GetFromJsonAsync(KvRoutes.AdminDigest, ContractsJsonContext.Default.StoreDigest, token))!);
-            }
-
-            return digests.Select(d => (d.Digest, d.AppliedVersion, d.Keys)).Distinct().Count() == 1;
-        }, Cancellation);
-    }
-
-    // Every backend up and routed to, and a key every backend already holds.
-    private async Task<string> PrepareKeyOnEveryBackendAsync(string test)
-    {
-        await cluster.WaitUntilBalancerRoutesToAllAsync(Cancellation);
-        var key = NewKey(test);
-        await PutAsync(key, "before"u8.ToArray());
-        await WaitUntilEveryBackendHasAsync(key);
-        return key;
+        await AssertConvergedWithAllWritesAsync(keys[1..]);
     }
 
     private async Task AssertClientsServedWithoutAsync(string victim, string key)
@@ -194,7 +167,7 @@ public abstract class ClusterScenarios(AspireKvAppFixture cluster)
         var servedBy = new List<string>();
         for (var i = 0; i < 20; i++)
         {
-            using var response = await cluster.Balancer.GetAsync(KvRoutes.Key(key), Cancellation);
+            using var response = await Cluster.Balancer.GetAsync(KvRoutes.Key(key), Cancellation);
             Assert.True(response.StatusCode == HttpStatusCode.OK, $"Request {i} after {victim} went down failed: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(Cancellation)}");
             servedBy.Add(ServedBy(response)!);
         }
@@ -202,88 +175,41 @@ public abstract class ClusterScenarios(AspireKvAppFixture cluster)
         Assert.DoesNotContain(victim, servedBy);
     }
 
-    private async Task<List<(string Key, byte[] Value)>> WriteKeysAsync(string prefix, int count)
-    {
-        var written = new List<(string, byte[])>();
-        for (var i = 0; i < count; i++)
-        {
-            var key = $"{prefix}-{i}";
-            var value = System.Text.Encoding.UTF8.GetBytes($"value {i} of {prefix}");
-            await PutAsync(key, value);
-            written.Add((key, value));
-        }
-
-        return written;
-    }
-
     private async Task RestartAndAssertCaughtUpAsync(string victim, List<(string Key, byte[] Value)> missed)
     {
-        await cluster.ExecuteCommandAsync(victim, KnownResourceCommands.StartCommand, Cancellation);
-        using (var deadline = CancellationTokenSource.CreateLinkedTokenSource(Cancellation))
-        {
-            deadline.CancelAfter(RestartDeadline);
-            await cluster.App.ResourceNotifications.WaitForResourceHealthyAsync(victim, deadline.Token);
-        }
+        await Cluster.ExecuteCommandAsync(victim, KnownResourceCommands.StartCommand, Cancellation);
+        await WaitHealthyAsync(victim);
 
         // Ready means caught up: everything written while it was down is there at once, without waiting.
         foreach (var (key, value) in missed)
         {
-            using var response = await cluster.Client(victim).GetAsync(KvRoutes.Key(key), Cancellation);
+            using var response = await Cluster.Client(victim).GetAsync(KvRoutes.Key(key), Cancellation);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             Assert.Equal(value, await response.Content.ReadAsByteArrayAsync(Cancellation));
         }
 
         await Eventually.HoldsAsync($"the balancer to send traffic to {victim} again", RestartDeadline, async token =>
         {
-            using var response = await cluster.Balancer.GetAsync(KvRoutes.Key(missed[0].Key), token);
+            using var response = await Cluster.Balancer.GetAsync(KvRoutes.Key(missed[0].Key), token);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             return ServedBy(response) == victim;
         }, Cancellation);
     }
 
-    private async Task WaitUntilEveryBackendHasAsync(string key)
-    {
-        foreach (var backend in AspireKvAppFixture.BackendNames)
-        {
-            await Eventually.HoldsAsync($"{key} on {backend}", ReplicationDeadline, async token =>
-            {
-                using var response = await cluster.Client(backend).GetAsync(KvRoutes.Key(key), token);
-                return response.StatusCode == HttpStatusCode.OK;
-            }, Cancellation);
-        }
-    }
-
-    private async Task<string> PutAsync(string key, byte[] value)
-    {
-        using var response = await cluster.Balancer.PutAsync(KvRoutes.Key(key), new ByteArrayContent(value), Cancellation);
-        Assert.True(response.StatusCode == HttpStatusCode.NoContent, $"PUT {key}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(Cancellation)}");
-        Assert.Contains(ServedBy(response), AspireKvAppFixture.BackendNames);
-        return response.Headers.ETag?.Tag ?? throw new InvalidOperationException("The PUT answer has no ETag.");
-    }
-
-    private static async Task<byte[]> ReadValueAsync(HttpResponseMessage response, CancellationToken cancellationToken)
-    {
-        response.EnsureSuccessStatusCode();
-        return await response.Content.ReadAsByteArrayAsync(cancellationToken);
-    }
-
-    private static string? ServedBy(HttpResponseMessage response) =>
-        response.Headers.TryGetValues(KvHeaders.ServedBy, out var values) ? values.Single() : null;
-
-    private static string Unquote(string tag) => tag.Trim('"');
 }
 
 /// <summary>The scenario on the embedded Garnet server.</summary>
-public sealed class GarnetClusterTests(GarnetAppFixture cluster) : ClusterScenarios(cluster), IClassFixture<GarnetAppFixture>
+[Collection(GarnetCluster.Name)]
+public sealed class GarnetClusterTests(GarnetAppFixture cluster) : ClusterScenarios(cluster)
 {
     [Fact]
     public async Task Client_HomePage_RendersTheForm()
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         deadline.CancelAfter(TimeSpan.FromMinutes(2));
-        await cluster.App.ResourceNotifications.WaitForResourceHealthyAsync("client", deadline.Token);
+        await Cluster.App.ResourceNotifications.WaitForResourceHealthyAsync("client", deadline.Token);
 
-        var page = await cluster.Client("client").GetStringAsync("/", TestContext.Current.CancellationToken);
+        var page = await Cluster.Client("client").GetStringAsync("/", TestContext.Current.CancellationToken);
 
         Assert.Contains("id=\"kv-key\"", page, StringComparison.Ordinal);
         Assert.Contains("id=\"kv-set\"", page, StringComparison.Ordinal);
@@ -291,4 +217,5 @@ public sealed class GarnetClusterTests(GarnetAppFixture cluster) : ClusterScenar
 }
 
 /// <summary>The scenario on Debian's redis-server.</summary>
-public sealed class RedisServerClusterTests(RedisServerAppFixture cluster) : ClusterScenarios(cluster), IClassFixture<RedisServerAppFixture>;
+[Collection(RedisServerCluster.Name)]
+public sealed class RedisServerClusterTests(RedisServerAppFixture cluster) : ClusterScenarios(cluster);

@@ -1,0 +1,115 @@
+using System.Net;
+using System.Net.Http.Json;
+using AspireKv.Contracts;
+
+namespace AspireKv.IntegrationTests;
+
+/// <summary>What the integration test classes share: the running cluster and the ways to write and check.</summary>
+public abstract class ClusterTestBase(AspireKvAppFixture cluster)
+{
+    /// <summary>A generous bound for replication on a shared, noisy CI machine; the figures themselves are measured in bench/.</summary>
+    protected static readonly TimeSpan ReplicationDeadline = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long a restarted process may take to become healthy on a loaded two-core machine.</summary>
+    protected static readonly TimeSpan RestartDeadline = TimeSpan.FromSeconds(90);
+
+    protected AspireKvAppFixture Cluster { get; } = cluster;
+
+    protected static CancellationToken Cancellation => TestContext.Current.CancellationToken;
+
+    /// <summary>A key no other test uses.</summary>
+    protected static string NewKey(string test) => $"{test}-{Guid.NewGuid():N}";
+
+    /// <summary>PUTs through the balancer, asserts 204 and returns the ETag.</summary>
+    protected async Task<string> PutAsync(string key, byte[] value)
+    {
+        using var response = await Cluster.Balancer.PutAsync(KvRoutes.Key(key), new ByteArrayContent(value), Cancellation);
+        Assert.True(response.StatusCode == HttpStatusCode.NoContent, $"PUT {key}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(Cancellation)}");
+        Assert.Contains(ServedBy(response), AspireKvAppFixture.BackendNames);
+        return response.Headers.ETag?.Tag ?? throw new InvalidOperationException("The PUT answer has no ETag.");
+    }
+
+    /// <summary>Writes <paramref name="count"/> keys through the balancer and returns them with their values.</summary>
+    protected async Task<List<(string Key, byte[] Value)>> WriteKeysAsync(string prefix, int count)
+    {
+        var written = new List<(string, byte[])>();
+        for (var i = 0; i < count; i++)
+        {
+            var key = $"{prefix}-{i}";
+            var value = System.Text.Encoding.UTF8.GetBytes($"value {i} of {prefix}");
+            await PutAsync(key, value);
+            written.Add((key, value));
+        }
+
+        return written;
+    }
+
+    /// <summary>Every backend up and routed to, and a key every backend already holds.</summary>
+    protected async Task<string> PrepareKeyOnEveryBackendAsync(string test)
+    {
+        await Cluster.WaitUntilBalancerRoutesToAllAsync(Cancellation);
+        var key = NewKey(test);
+        await PutAsync(key, "before"u8.ToArray());
+        await WaitUntilEveryBackendHasAsync(key);
+        return key;
+    }
+
+    protected async Task WaitUntilEveryBackendHasAsync(string key)
+    {
+        foreach (var backend in AspireKvAppFixture.BackendNames)
+        {
+            await Eventually.HoldsAsync($"{key} on {backend}", ReplicationDeadline, async token =>
+            {
+                using var response = await Cluster.Client(backend).GetAsync(KvRoutes.Key(key), token);
+                return response.StatusCode == HttpStatusCode.OK;
+            }, Cancellation);
+        }
+    }
+
+    protected async Task WaitHealthyAsync(string resource)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Cancellation);
+        deadline.CancelAfter(RestartDeadline);
+        await Cluster.App.ResourceNotifications.WaitForResourceHealthyAsync(resource, deadline.Token);
+    }
+
+    /// <summary>
+    /// Convergence and no lost write: waits until every named backend reports the same digest, then checks that
+    /// each holds every acknowledged write (or a later one of the same key) with its value.
+    /// </summary>
+    protected async Task AssertConvergedWithAllWritesAsync(IReadOnlyCollection<(string Key, byte[] Value)> acknowledged, IEnumerable<string>? backends = null)
+    {
+        var names = (backends ?? AspireKvAppFixture.BackendNames).ToList();
+        await Eventually.HoldsAsync("equal digests on every backend", RestartDeadline, async token =>
+        {
+            var digests = new List<StoreDigest>();
+            foreach (var backend in names)
+            {
+                digests.Add((await Cluster.Client(backend).GetFromJsonAsync(KvRoutes.AdminDigest, ContractsJsonContext.Default.StoreDigest, token))!);
+            }
+
+            return digests.Select(d => (d.Digest, d.AppliedVersion)).Distinct().Count() == 1;
+        }, Cancellation);
+
+        foreach (var backend in names)
+        {
+            foreach (var (key, value) in acknowledged)
+            {
+                using var response = await Cluster.Client(backend).GetAsync(KvRoutes.Key(key), Cancellation);
+                Assert.True(response.StatusCode == HttpStatusCode.OK, $"{backend} lost the acknowledged write of {key}: {(int)response.StatusCode}");
+                Assert.Equal(value, await response.Content.ReadAsByteArrayAsync(Cancellation));
+            }
+        }
+    }
+
+    protected static async Task<byte[]> ReadValueAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadAsByteArrayAsync(cancellationToken);
+    }
+
+    protected static string? ServedBy(HttpResponseMessage response) =>
+        response.Headers.TryGetValues(KvHeaders.ServedBy, out var values) ? values.Single() : null;
+
+    protected static string Unquote(string tag) => tag.Trim('"');
+}

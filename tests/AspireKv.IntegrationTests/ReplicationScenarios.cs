@@ -1,0 +1,324 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using Aspire.Hosting.ApplicationModel;
+using AspireKv.Contracts;
+
+namespace AspireKv.IntegrationTests;
+
+/// <summary>
+/// The replication guarantees under the failure model: conditional writes, read consistency, idempotent
+/// retries, and convergence with every acknowledged write present after a backend is killed mid-stream, cut
+/// off from Redis, after Redis restarts with and without its data, and when a new backend joins.
+/// </summary>
+public abstract class ReplicationScenarios(AspireKvAppFixture cluster) : ClusterTestBase(cluster)
+{
+    [Fact]
+    public async Task ConditionalWrites_AreCheckedAtomicallyWhicheverBackendServes()
+    {
+        await Cluster.WaitUntilBalancerRoutesToAllAsync(Cancellation);
+        var key = NewKey(nameof(ConditionalWrites_AreCheckedAtomicallyWhicheverBackendServes));
+
+        using var created = await SendAsync("backend-1", HttpMethod.Put, key, "first", ("If-None-Match", "*"));
+        Assert.Equal(HttpStatusCode.NoContent, created.StatusCode);
+        var version = created.Headers.ETag!.Tag;
+
+        using var createdAgain = await SendAsync("backend-2", HttpMethod.Put, key, "second", ("If-None-Match", "*"));
+        Assert.Equal(HttpStatusCode.PreconditionFailed, createdAgain.StatusCode);
+        Assert.Equal(version, createdAgain.Headers.ETag!.Tag);
+
+        using var matched = await SendAsync("backend-3", HttpMethod.Put, key, "third", ("If-Match", version));
+        Assert.Equal(HttpStatusCode.NoContent, matched.StatusCode);
+
+        using var stale = await SendAsync("backend-2", HttpMethod.Put, key, "fourth", ("If-Match", version));
+        Assert.Equal(HttpStatusCode.PreconditionFailed, stale.StatusCode);
+        Assert.Equal(matched.Headers.ETag!.Tag, stale.Headers.ETag!.Tag);
+
+        using var staleDelete = await SendAsync("backend-1", HttpMethod.Delete, key, null, ("If-Match", version));
+        Assert.Equal(HttpStatusCode.PreconditionFailed, staleDelete.StatusCode);
+
+        using var read = await SendAsync("backend-2", HttpMethod.Get, key, null, (KvHeaders.Consistency, "strong"));
+        Assert.Equal("third", await read.Content.ReadAsStringAsync(Cancellation));
+    }
+
+    [Fact]
+    public async Task ConcurrentCreateOnly_ExactlyOneWins()
+    {
+        await Cluster.WaitUntilBalancerRoutesToAllAsync(Cancellation);
+        var key = NewKey(nameof(ConcurrentCreateOnly_ExactlyOneWins));
+
+        var attempts = await Task.WhenAll(Enumerable.Range(0, 12).Select(async i =>
+        {
+            using var response = await SendAsync(AspireKvAppFixture.BackendNames[i % 3], HttpMethod.Put, key, $"writer {i}", ("If-None-Match", "*"));
+            return response.StatusCode;
+        }));
+
+        Assert.Single(attempts, status => status == HttpStatusCode.NoContent);
+        Assert.Equal(11, attempts.Count(status => status == HttpStatusCode.PreconditionFailed));
+    }
+
+    [Fact]
+    public async Task SessionAndStrongReads_OnAnotherBackend_AlwaysSeeTheWrite()
+    {
+        await Cluster.WaitUntilBalancerRoutesToAllAsync(Cancellation);
+        var prefix = NewKey(nameof(SessionAndStrongReads_OnAnotherBackend_AlwaysSeeTheWrite));
+        for (var i = 0; i < 30; i++)
+        {
+            var key = $"{prefix}-{i}";
+            var writer = AspireKvAppFixture.BackendNames[i % 3];
+            using var written = await SendAsync(writer, HttpMethod.Put, key, $"v{i}");
+            Assert.Equal(HttpStatusCode.NoContent, written.StatusCode);
+            var token = Unquote(written.Headers.ETag!.Tag);
+
+            // Read at once from another backend: the session read waits for the token, the strong read for Redis's head.
+            using var session = await SendAsync(AspireKvAppFixture.BackendNames[(i + 1) % 3], HttpMethod.Get, key, null, (KvHeaders.MinVersion, token));
+            Assert.Equal(HttpStatusCode.OK, session.StatusCode);
+            Assert.Equal($"v{i}", await session.Content.ReadAsStringAsync(Cancellation));
+            Assert.True(long.Parse(session.Headers.GetValues(KvHeaders.AppliedVersion).Single(), CultureInfo.InvariantCulture) >= long.Parse(token, CultureInfo.InvariantCulture));
+
+            using var strong = await SendAsync(AspireKvAppFixture.BackendNames[(i + 2) % 3], HttpMethod.Get, key, null, (KvHeaders.Consistency, "strong"));
+            Assert.Equal(HttpStatusCode.OK, strong.StatusCode);
+            Assert.Equal($"v{i}", await strong.Content.ReadAsStringAsync(Cancellation));
+        }
+    }
+
+    [Fact]
+    public async Task RetriedWriteWithIdempotencyKey_IsAppliedOnce()
+    {
+        await Cluster.WaitUntilBalancerRoutesToAllAsync(Cancellation);
+        var key = NewKey(nameof(RetriedWriteWithIdempotencyKey_IsAppliedOnce));
+        var idempotencyKey = Guid.NewGuid().ToString("N");
+
+        using var first = await SendAsync("backend-1", HttpMethod.Put, key, "once", (KvHeaders.IdempotencyKey, idempotencyKey));
+        using var retry = await SendAsync("backend-2", HttpMethod.Put, key, "once", (KvHeaders.IdempotencyKey, idempotencyKey));
+        using var other = await SendAsync("backend-3", HttpMethod.Put, key, "again", (KvHeaders.IdempotencyKey, Guid.NewGuid().ToString("N")));
+
+        Assert.Equal(HttpStatusCode.NoContent, retry.StatusCode);
+        Assert.Equal(first.Headers.ETag!.Tag, retry.Headers.ETag!.Tag);
+        Assert.NotEqual(first.Headers.ETag!.Tag, other.Headers.ETag!.Tag);
+    }
+
+    [Fact]
+    public async Task BackendKilledDuringWrites_EveryAcknowledgedWriteSurvivesAndReplicasConverge()
+    {
+        const string victim = "backend-2";
+        await Cluster.WaitUntilBalancerRoutesToAllAsync(Cancellation);
+        var prefix = NewKey(nameof(BackendKilledDuringWrites_EveryAcknowledgedWriteSurvivesAndReplicasConverge));
+        var status = await Cluster.Client(victim).GetFromJsonAsync(KvRoutes.AdminStatus, ContractsJsonContext.Default.NodeStatus, Cancellation);
+
+        var acknowledged = await WriteStreamAsync(prefix, writes: 150, atWrite: 50, () =>
+        {
+            using var process = Process.GetProcessById(status!.ProcessId);
+            process.Kill();
+            return Task.CompletedTask;
+        });
+
+        await Cluster.WaitUntilStoppedAsync(victim, Cancellation);
+        await Cluster.ExecuteCommandAsync(victim, KnownResourceCommands.StartCommand, Cancellation);
+        await WaitHealthyAsync(victim);
+        await AssertConvergedWithAllWritesAsync(acknowledged);
+    }
+
+    [Fact]
+    public async Task BackendCutOffFromRedis_ServesStaleReadsRefusesWrites_AndCatchesUpOnReconnect()
+    {
+        const string isolated = AspireKvAppFixture.IsolatableBackend;
+        var key = await PrepareKeyOnEveryBackendAsync(nameof(BackendCutOffFromRedis_ServesStaleReadsRefusesWrites_AndCatchesUpOnReconnect));
+        List<(string Key, byte[] Value)> missed;
+        try
+        {
+            Cluster.RedisProxy.Cut();
+            await Eventually.HoldsAsync($"{isolated} to notice it lost Redis", ReplicationDeadline, async token =>
+            {
+                using var read = await Cluster.Client(isolated).GetAsync(KvRoutes.Key(key), token);
+                return read.StatusCode == HttpStatusCode.OK && read.Headers.Contains(KvHeaders.PossiblyStale);
+            }, Cancellation);
+
+            using (var write = await SendAsync(isolated, HttpMethod.Put, NewKey("refused"), "x"))
+            {
+                Assert.Equal(HttpStatusCode.ServiceUnavailable, write.StatusCode);
+                Assert.NotNull(write.Headers.RetryAfter);
+            }
+
+            missed = [];
+            var token = string.Empty;
+            for (var i = 0; i < 20; i++)
+            {
+                var missedKey = $"{key}-missed-{i}";
+                using var write = await SendAsync(AspireKvAppFixture.BackendNames[i % 2], HttpMethod.Put, missedKey, $"v{i}");
+                Assert.Equal(HttpStatusCode.NoContent, write.StatusCode);
+                missed.Add((missedKey, System.Text.Encoding.UTF8.GetBytes($"v{i}")));
+                token = Unquote(write.Headers.ETag!.Tag);
+            }
+
+            // The isolated backend cannot have these writes: a session read with a token that covers them, and a
+            // strong read, must refuse rather than answer with older data.
+            using (var session = await SendAsync(isolated, HttpMethod.Get, missed[^1].Key, null, (KvHeaders.MinVersion, token)))
+            {
+                Assert.Equal(HttpStatusCode.ServiceUnavailable, session.StatusCode);
+            }
+
+            using (var strong = await SendAsync(isolated, HttpMethod.Get, missed[^1].Key, null, (KvHeaders.Consistency, "strong")))
+            {
+                Assert.Equal(HttpStatusCode.ServiceUnavailable, strong.StatusCode);
+            }
+
+            using (var local = await SendAsync(isolated, HttpMethod.Get, missed[^1].Key, null))
+            {
+                Assert.Equal(HttpStatusCode.NotFound, local.StatusCode);
+                Assert.True(local.Headers.Contains(KvHeaders.PossiblyStale));
+            }
+        }
+        finally
+        {
+            Cluster.RedisProxy.Restore();
+        }
+
+        await AssertConvergedWithAllWritesAsync(missed);
+    }
+
+    [Fact]
+    public async Task RedisRestartedWithItsData_ClusterResumesWithEveryWrite()
+    {
+        await Cluster.WaitUntilBalancerRoutesToAllAsync(Cancellation);
+        var before = await WriteKeysAsync(NewKey(nameof(RedisRestartedWithItsData_ClusterResumesWithEveryWrite)), count: 20);
+
+        await Cluster.ExecuteCommandAsync(Cluster.RedisServerResource, KnownResourceCommands.RestartCommand, Cancellation);
+        await WaitHealthyAsync(Cluster.RedisServerResource);
+        var after = await WriteWhenAcceptedAsync(NewKey("after-restart"));
+
+        await AssertConvergedWithAllWritesAsync([.. before, after]);
+    }
+
+    [Fact]
+    public async Task RedisRestartedEmpty_NoAcknowledgedWriteIsLost()
+    {
+        await Cluster.WaitUntilBalancerRoutesToAllAsync(Cancellation);
+        var before = await WriteKeysAsync(NewKey(nameof(RedisRestartedEmpty_NoAcknowledgedWriteIsLost)), count: 20);
+        foreach (var (key, _) in before)
+        {
+            await WaitUntilEveryBackendHasAsync(key);
+        }
+
+        await Cluster.ExecuteCommandAsync(Cluster.RedisServerResource, KnownResourceCommands.StopCommand, Cancellation);
+        await Cluster.WaitUntilStoppedAsync(Cluster.RedisServerResource, Cancellation);
+        Directory.Delete(Cluster.RedisDataDirectory, recursive: true);
+        Directory.CreateDirectory(Cluster.RedisDataDirectory);
+        await Cluster.ExecuteCommandAsync(Cluster.RedisServerResource, KnownResourceCommands.StartCommand, Cancellation);
+        await WaitHealthyAsync(Cluster.RedisServerResource);
+
+        var after = await WriteWhenAcceptedAsync(NewKey("after-empty-restart"));
+
+        await AssertConvergedWithAllWritesAsync([.. before, after]);
+        foreach (var (key, value) in before)
+        {
+            // Back in Redis too: a strong read goes through Redis's head.
+            using var strong = await SendAsync("backend-1", HttpMethod.Get, key, null, (KvHeaders.Consistency, "strong"));
+            Assert.Equal(value, await ReadValueAsync(strong, Cancellation));
+        }
+    }
+
+    [Fact]
+    public async Task NewBackend_JoiningARunningCluster_StartsEmptyCatchesUpAndGetsTraffic()
+    {
+        const string newcomer = AspireKvAppFixture.StandbyBackend;
+        await Cluster.WaitUntilBalancerRoutesToAllAsync(Cancellation);
+        var written = await WriteKeysAsync(NewKey(nameof(NewBackend_JoiningARunningCluster_StartsEmptyCatchesUpAndGetsTraffic)), count: 30);
+        try
+        {
+            await Cluster.ExecuteCommandAsync(newcomer, KnownResourceCommands.StartCommand, Cancellation);
+            await WaitHealthyAsync(newcomer);
+
+            await AssertConvergedWithAllWritesAsync(written, [.. AspireKvAppFixture.BackendNames, newcomer]);
+            await Eventually.HoldsAsync($"the balancer to send traffic to {newcomer}", RestartDeadline, async token =>
+            {
+                using var response = await Cluster.Balancer.GetAsync(KvRoutes.Key(written[0].Key), token);
+                return ServedBy(response) == newcomer;
+            }, Cancellation);
+            var peers = await Cluster.Client("backend-1").GetFromJsonAsync(KvRoutes.AdminPeers, ContractsJsonContext.Default.IReadOnlyListPeerStatus, Cancellation);
+            Assert.Contains(peers!, p => p.Name == newcomer && p.Alive);
+        }
+        finally
+        {
+            await Cluster.ExecuteCommandAsync(newcomer, KnownResourceCommands.StopCommand, Cancellation);
+        }
+    }
+
+    [Fact]
+    public async Task Peers_EveryBackendSeesTheOthersAliveAndCaughtUp()
+    {
+        await Cluster.WaitUntilBalancerRoutesToAllAsync(Cancellation);
+        foreach (var backend in AspireKvAppFixture.BackendNames)
+        {
+            await Eventually.HoldsAsync($"{backend} to see every peer alive", ReplicationDeadline, async token =>
+            {
+                var peers = await Cluster.Client(backend).GetFromJsonAsync(KvRoutes.AdminPeers, ContractsJsonContext.Default.IReadOnlyListPeerStatus, token);
+                return AspireKvAppFixture.BackendNames.All(name => peers!.Any(p => p.Name == name && p.Alive && p.Ready));
+            }, Cancellation);
+        }
+    }
+
+    // Writes through the balancer, runs the fault at one point, and returns the writes that were acknowledged.
+    private async Task<List<(string Key, byte[] Value)>> WriteStreamAsync(string prefix, int writes, int atWrite, Func<Task> fault)
+    {
+        var acknowledged = new List<(string, byte[])>();
+        for (var i = 0; i < writes; i++)
+        {
+            if (i == atWrite)
+            {
+                await fault();
+            }
+
+            var key = $"{prefix}-{i}";
+            var value = System.Text.Encoding.UTF8.GetBytes($"value {i}");
+            using var response = await Cluster.Balancer.PutAsync(KvRoutes.Key(key), new ByteArrayContent(value), Cancellation);
+            if (response.StatusCode == HttpStatusCode.NoContent)
+            {
+                acknowledged.Add((key, value));
+            }
+        }
+
+        Assert.True(acknowledged.Count >= writes - 3, $"Only {acknowledged.Count} of {writes} writes were acknowledged.");
+        return acknowledged;
+    }
+
+    // After a Redis restart writes are refused (503) until the backends have checked, or restored, the data.
+    private async Task<(string Key, byte[] Value)> WriteWhenAcceptedAsync(string key)
+    {
+        var value = "after"u8.ToArray();
+        await Eventually.HoldsAsync("writes to be accepted again", RestartDeadline, async token =>
+        {
+            using var response = await Cluster.Balancer.PutAsync(KvRoutes.Key(key), new ByteArrayContent(value), token);
+            Assert.True(response.StatusCode is HttpStatusCode.NoContent or HttpStatusCode.ServiceUnavailable, $"PUT answered {(int)response.StatusCode}");
+            return response.StatusCode == HttpStatusCode.NoContent;
+        }, Cancellation);
+        return (key, value);
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(string backend, HttpMethod method, string key, string? body, params (string Name, string Value)[] headers)
+    {
+        using var request = new HttpRequestMessage(method, KvRoutes.Key(key));
+        if (body is not null)
+        {
+            request.Content = new StringContent(body);
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+        }
+
+        foreach (var (name, value) in headers)
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+
+        return await Cluster.Client(backend).SendAsync(request, Cancellation);
+    }
+}
+
+/// <summary>The guarantees on the embedded Garnet server.</summary>
+[Collection(GarnetCluster.Name)]
+public sealed class GarnetReplicationTests(GarnetAppFixture cluster) : ReplicationScenarios(cluster);
+
+/// <summary>The guarantees on Debian's redis-server.</summary>
+[Collection(RedisServerCluster.Name)]
+public sealed class RedisServerReplicationTests(RedisServerAppFixture cluster) : ReplicationScenarios(cluster);
