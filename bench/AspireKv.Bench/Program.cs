@@ -1,8 +1,10 @@
 using AspireKv.Bench;
 
-// Measurements of a running AspireKv (defaults match `dotnet run --project AspireKv.AppHost`).
-//   visibility [writes]                    how long until a write is readable on every backend
-//   failover [seconds] [clients] [victim]  errors seen by clients while a backend is killed with SIGKILL
+// Measurements of AspireKv; every figure in the docs comes from here.
+//   visibility [writes]                    against a running AppHost: how long until a write is readable on every backend
+//   failover [seconds] [clients] [victim]  against a running AppHost: errors seen by clients while a backend is killed
+//   catchup [writes]                       self-contained: a backend that missed writes catches up (needs redis-server)
+//   lag [seconds]                          self-contained: replication lag at half the maximum write throughput
 var command = args.FirstOrDefault();
 var balancer = new Uri("http://localhost:4000");
 Uri[] backends = [new("http://localhost:5001"), new("http://localhost:5002"), new("http://localhost:5003")];
@@ -15,5 +17,7 @@ return command switch
         new Uri(Arguments.Text(args, 3, "http://localhost:5002")),
         TimeSpan.FromSeconds(Arguments.Int(args, 1, 10)),
         Arguments.Int(args, 2, 8)).RunAsync(cancel.Token),
+    "catchup" => await new CatchUpBenchmark(Arguments.RepositoryRoot(), Arguments.Int(args, 1, 100_000)).RunAsync(),
+    "lag" => await new LagBenchmark(Arguments.RepositoryRoot(), TimeSpan.FromSeconds(Arguments.Int(args, 1, 10))).RunAsync(),
     _ => Arguments.Usage(),
 };

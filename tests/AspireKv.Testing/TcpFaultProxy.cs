@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace AspireKv.IntegrationTests;
+namespace AspireKv.Testing;
 
 /// <summary>
 /// A TCP proxy between one backend and Redis that a test can cut: cutting closes every open connection and
