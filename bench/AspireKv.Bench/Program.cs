@@ -5,6 +5,7 @@ using AspireKv.Bench;
 //   failover [seconds] [clients] [victim]  against a running AppHost: errors seen by clients while a backend is killed
 //   catchup [writes]                       self-contained: a backend that missed writes catches up (needs redis-server)
 //   lag [seconds]                          self-contained: replication lag at half the maximum write throughput
+//   consistency [reads]                    self-contained: latency and throughput of local, session and strong reads
 var command = args.FirstOrDefault();
 var balancer = new Uri("http://localhost:4000");
 Uri[] backends = [new("http://localhost:5001"), new("http://localhost:5002"), new("http://localhost:5003")];
@@ -18,6 +19,7 @@ return command switch
         TimeSpan.FromSeconds(Arguments.Int(args, 1, 10)),
         Arguments.Int(args, 2, 8)).RunAsync(cancel.Token),
     "catchup" => await new CatchUpBenchmark(Arguments.RepositoryRoot(), Arguments.Int(args, 1, 100_000)).RunAsync(),
+    "consistency" => await new ConsistencyBenchmark(Arguments.RepositoryRoot(), Arguments.Int(args, 1, 5_000)).RunAsync(),
     "lag" => await new LagBenchmark(Arguments.RepositoryRoot(), TimeSpan.FromSeconds(Arguments.Int(args, 1, 10))).RunAsync(),
     _ => Arguments.Usage(),
 };
