@@ -8,7 +8,8 @@ internal static class BackendResourceExtensions
         int number,
         AppHostSettings settings,
         IResourceBuilder<IResourceWithConnectionString> redis,
-        IResourceBuilder<ProjectResource> balancer)
+        IResourceBuilder<ProjectResource> balancer,
+        IResourceBuilder<ParameterResource> registrySecret)
     {
         var name = $"backend-{number}";
         var backend = builder.AddProject<Projects.AspireKv_Backend>(name, options => options.ExcludeLaunchProfile = true)
@@ -17,6 +18,7 @@ internal static class BackendResourceExtensions
             .WithEnvironment("ASPNETCORE_ENVIRONMENT", builder.Environment.EnvironmentName)
             .WithEnvironment("Node__Name", name)
             .WithEnvironment("Registration__BalancerUrl", balancer.GetEndpoint("http"))
+            .WithEnvironment("Registration__Secret", registrySecret)
             .WithReference(redis)
             .WaitFor(redis)
             .WithHttpHealthCheck(HealthEndpoints.Readiness);

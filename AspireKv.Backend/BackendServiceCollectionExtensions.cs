@@ -6,6 +6,8 @@ using AspireKv.Backend.Registration;
 using AspireKv.Backend.Replication;
 using AspireKv.Backend.Storage;
 using AspireKv.Contracts;
+using System.Net.Http.Headers;
+using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
 namespace AspireKv.Backend;
@@ -54,7 +56,14 @@ internal static class BackendServiceCollectionExtensions
         services.AddSingleton(provider => new PeerTable(provider.GetRequiredService<TimeProvider>(), MembershipService.AnnounceInterval * 3));
         services.AddHostedService<MembershipService>();
 
-        services.AddHttpClient(BalancerRegistrationService.HttpClientName);
+        services.AddHttpClient(BalancerRegistrationService.HttpClientName)
+            .ConfigureHttpClient((provider, http) =>
+            {
+                if (provider.GetRequiredService<IOptions<RegistrationOptions>>().Value.Secret is { Length: > 0 } secret)
+                {
+                    http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", secret);
+                }
+            });
         services.AddHostedService<BalancerRegistrationService>();
 
         services.AddHealthChecks().AddCheck<ReplicationHealthCheck>("replication");

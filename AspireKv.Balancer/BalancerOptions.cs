@@ -7,9 +7,17 @@ internal sealed class BalancerOptions
 {
     public const string SectionName = "Balancer";
 
-    /// <summary>The YARP load-balancing policy: RoundRobin (the default, as in the original exercise), LeastRequests, PowerOfTwoChoices, Random.</summary>
+    /// <summary>
+    /// The load-balancing policy: RoundRobin (the default, as in the original exercise), LeastRequests,
+    /// PowerOfTwoChoices, Random (YARP's), or LagAware (ours: avoids backends whose replication lag exceeds
+    /// <see cref="MaxReplicationLag"/>). YARP refuses to start with a name no policy has.
+    /// </summary>
     [Required]
     public string LoadBalancingPolicy { get; set; } = Yarp.ReverseProxy.LoadBalancing.LoadBalancingPolicies.RoundRobin;
+
+    /// <summary>The most versions a backend may be behind and still get traffic under the LagAware policy.</summary>
+    [Range(0, long.MaxValue)]
+    public long MaxReplicationLag { get; set; } = 100;
 
     /// <summary>How often each backend's <c>/health</c> is probed.</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
@@ -30,9 +38,13 @@ internal sealed class BalancerOptions
     [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
     public TimeSpan PassiveReactivationPeriod { get; set; } = TimeSpan.FromSeconds(3);
 
-    /// <summary>How long the balancer waits for a backend without any progress before giving up on it (YARP's 100 s default is far too long for a hung backend).</summary>
+    /// <summary>
+    /// How long the balancer waits for a backend without any progress before giving up on it, so that a hung
+    /// backend costs a bounded delay (YARP's default is 100 s). Longer than a backend's longest legitimate wait:
+    /// a session or strong read waits up to 2 s for replication.
+    /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
-    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(10);
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(3);
 
     /// <summary>At most this many backends are tried for one request.</summary>
     [Range(1, 10)]

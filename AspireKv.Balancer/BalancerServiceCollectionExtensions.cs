@@ -1,9 +1,11 @@
 using AspireKv.Balancer.Diagnostics;
 using AspireKv.Balancer.Health;
+using AspireKv.Balancer.LoadBalancing;
 using AspireKv.Balancer.Proxy;
 using AspireKv.Balancer.Registry;
 using AspireKv.Contracts;
 using Yarp.ReverseProxy.Health;
+using Yarp.ReverseProxy.LoadBalancing;
 
 namespace AspireKv.Balancer;
 
@@ -14,6 +16,7 @@ internal static class BalancerServiceCollectionExtensions
     {
         var services = builder.Services;
         services.AddOptions<BalancerOptions>().BindConfiguration(BalancerOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<RegistryOptions>().BindConfiguration(RegistryOptions.SectionName);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<BackendRegistry>();
         services.AddSingleton<BackendTrafficCounters>();
@@ -25,6 +28,10 @@ internal static class BalancerServiceCollectionExtensions
         // The registry publishes the destinations; the configuration starts empty.
         services.AddReverseProxy().LoadFromMemory(ProxyConfigFactory.Routes, []);
         services.AddSingleton<IPassiveHealthCheckPolicy, FirstFailureHealthPolicy>();
+        services.AddSingleton<ProbeHistory>();
+        services.AddSingleton<IActiveHealthCheckPolicy, ConsecutiveFailuresActiveHealthPolicy>();
+        services.AddSingleton<ILoadBalancingPolicy, LagAwareLoadBalancingPolicy>();
+        services.AddSingleton<RegistrySecretFilter>();
 
         services.AddProblemDetails();
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, ContractsJsonContext.Default));

@@ -1,6 +1,8 @@
 namespace AspireKv.Contracts;
 
-/// <summary>What a backend sends to the balancer to register or renew itself.</summary>
+/// <summary>What a backend sends to the balancer to register or renew itself (every two seconds).</summary>
 /// <param name="Name">The backend's name, as it reports in <see cref="KvHeaders.ServedBy"/>.</param>
 /// <param name="Address">The base URL the balancer forwards to, for example <c>http://localhost:5001</c>.</param>
-public sealed record BackendRegistration(string Name, string Address);
+/// <param name="AppliedVersion">Every write up to this version is applied on the backend.</param>
+/// <param name="HeadVersion">The highest version the backend has seen; the balancer measures lag against the highest of these.</param>
+public sealed record BackendRegistration(string Name, string Address, long AppliedVersion = 0, long HeadVersion = 0);

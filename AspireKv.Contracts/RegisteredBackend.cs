@@ -7,10 +7,14 @@ namespace AspireKv.Contracts;
 /// <param name="Discovered">True when service discovery lists it.</param>
 /// <param name="Registered">True while its registration is renewed.</param>
 /// <param name="RegistrationExpiresInSeconds">Seconds until an unrenewed registration lapses.</param>
-/// <param name="ActiveHealth">The last active probe's verdict: Unknown, Healthy or Unhealthy.</param>
+/// <param name="ActiveHealth">The active probes' verdict: Unknown, Healthy or Unhealthy.</param>
 /// <param name="PassiveHealth">The verdict from real traffic: Unknown, Healthy or Unhealthy.</param>
 /// <param name="InFlightRequests">Requests being forwarded to it now.</param>
 /// <param name="RequestsServed">Requests it has answered through this balancer since the balancer started.</param>
+/// <param name="LastProbeSecondsAgo">How long ago it was last probed, if it was.</param>
+/// <param name="LastProbeSucceeded">Whether that probe got a 2xx.</param>
+/// <param name="AppliedVersion">The applied version in its last renewal, if it reported one.</param>
+/// <param name="ReplicationLag">Versions it is behind the newest version any backend reported, if known.</param>
 public sealed record RegisteredBackend(
     string Id,
     string? Name,
@@ -21,4 +25,8 @@ public sealed record RegisteredBackend(
     string ActiveHealth,
     string PassiveHealth,
     int InFlightRequests,
-    long RequestsServed);
+    long RequestsServed,
+    double? LastProbeSecondsAgo,
+    bool? LastProbeSucceeded,
+    long? AppliedVersion,
+    long? ReplicationLag);

@@ -15,6 +15,7 @@ internal sealed class BalancerRegistrationService(
     IHttpClientFactory httpClientFactory,
     NodeIdentity node,
     ReplicationStatus status,
+    Replica replica,
     IOptions<RegistrationOptions> options,
     TimeProvider time,
     ILogger<BalancerRegistrationService> logger) : BackgroundService
@@ -70,7 +71,7 @@ internal sealed class BalancerRegistrationService(
 
     private async Task RenewAsync(CancellationToken cancellationToken)
     {
-        var registration = new BackendRegistration(node.Name, node.PublicUrl!.ToString());
+        var registration = new BackendRegistration(node.Name, node.PublicUrl!.ToString(), replica.AppliedVersion, status.HeadVersion);
         try
         {
             var http = httpClientFactory.CreateClient(HttpClientName);

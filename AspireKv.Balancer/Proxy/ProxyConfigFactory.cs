@@ -59,7 +59,7 @@ internal static class ProxyConfigFactory
                         Enabled = true,
                         Interval = options.HealthCheckInterval,
                         Timeout = options.HealthCheckTimeout,
-                        Policy = HealthCheckConstants.ActivePolicy.ConsecutiveFailures,
+                        Policy = ConsecutiveFailuresActiveHealthPolicy.PolicyName,
                         Path = "/health",
                     },
                     Passive = new PassiveHealthCheckConfig

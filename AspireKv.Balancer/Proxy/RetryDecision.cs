@@ -10,11 +10,17 @@ namespace AspireKv.Balancer.Proxy;
 /// Any request may be retried if it never reached the backend: the connection could not be made and none of
 /// its body was read. A read (GET, HEAD, OPTIONS) may also be retried after it reached a backend that then
 /// failed, because reading twice changes nothing. A write that may have reached a backend is never retried:
-/// it may have been committed, and the client must decide.
+/// it may have been committed, and the client must decide; unless it carries an <c>Idempotency-Key</c>, with which
+/// the backends answer a repeat with the first write's result instead of writing again.
 /// </remarks>
 internal static class RetryDecision
 {
-    public static bool CanRetry(string method, ForwarderError error, Exception? exception, bool requestBodyStarted)
+    /// <param name="method">The request's method.</param>
+    /// <param name="error">How forwarding failed.</param>
+    /// <param name="exception">The transport exception, if any.</param>
+    /// <param name="requestBodyStarted">Whether any of the request body was read (it cannot be sent again unless buffered).</param>
+    /// <param name="replayableWrite">A write with an idempotency key whose body was buffered, so it can be sent again.</param>
+    public static bool CanRetry(string method, ForwarderError error, Exception? exception, bool requestBodyStarted, bool replayableWrite = false)
     {
         if (error is not (ForwarderError.Request or ForwarderError.RequestTimedOut or ForwarderError.ResponseHeaders))
         {
@@ -26,7 +32,7 @@ internal static class RetryDecision
             return true;
         }
 
-        return HttpMethods.IsGet(method) || HttpMethods.IsHead(method) || HttpMethods.IsOptions(method);
+        return replayableWrite || HttpMethods.IsGet(method) || HttpMethods.IsHead(method) || HttpMethods.IsOptions(method);
     }
 
     /// <summary>True when the failure happened while connecting, so the backend saw nothing of the request.</summary>

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using AspireKv.Balancer.Diagnostics;
+using AspireKv.Contracts;
 using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.Forwarder;
 using Yarp.ReverseProxy.Model;
@@ -24,7 +25,15 @@ internal sealed class RetryOnAnotherBackendMiddleware(
     public async Task InvokeAsync(HttpContext context)
     {
         var proxy = context.GetReverseProxyFeature();
-        var body = TrackBody(context.Request);
+        // A write with an idempotency key may be sent to a second backend even after the first read its body,
+        // so its body is kept; any other body is only watched, so that an unread one can still be retried.
+        var replayable = IsReplayableWrite(context.Request);
+        if (replayable)
+        {
+            context.Request.EnableBuffering(bufferThreshold: MaxBufferedBodyBytes);
+        }
+
+        var body = replayable ? null : TrackBody(context.Request);
         var candidates = proxy.AvailableDestinations;
         List<DestinationState>? tried = null;
         for (var attempt = 1; ; attempt++)
@@ -56,7 +65,7 @@ internal sealed class RetryOnAnotherBackendMiddleware(
             var retry = attempt < _maxAttempts
                 && !context.Response.HasStarted
                 && !context.RequestAborted.IsCancellationRequested
-                && RetryDecision.CanRetry(context.Request.Method, failure.Error, failure.Exception, body?.Started ?? false);
+                && RetryDecision.CanRetry(context.Request.Method, failure.Error, failure.Exception, body?.Started ?? false, replayable);
             if (!retry)
             {
                 await WriteFailureAsync(context, destination, failure).ConfigureAwait(false);
@@ -68,6 +77,11 @@ internal sealed class RetryOnAnotherBackendMiddleware(
             candidates = [.. proxy.AllDestinations.Where(d => !tried.Contains(d) && IsAvailable(d))];
 
             // Undo what the failed attempt left behind, so the next one starts clean.
+            if (replayable)
+            {
+                context.Request.Body.Position = 0;
+            }
+
             context.Features.Set<IForwarderErrorFeature>(null);
             proxy.ProxiedDestination = null;
             context.Response.Clear();
@@ -80,6 +94,12 @@ internal sealed class RetryOnAnotherBackendMiddleware(
 
     private static bool IsAvailable(DestinationState destination) =>
         destination.Health.Active != DestinationHealth.Unhealthy && destination.Health.Passive != DestinationHealth.Unhealthy;
+
+    // Values are limited to 1 MiB by the backends; a larger body is not worth keeping for a retry.
+    private const int MaxBufferedBodyBytes = (1024 * 1024) + 1;
+
+    private static bool IsReplayableWrite(HttpRequest request) =>
+        request.Headers.ContainsKey(KvHeaders.IdempotencyKey) && request.ContentLength is null or <= MaxBufferedBodyBytes;
 
     private static ReadTrackingStream? TrackBody(HttpRequest request)
     {

@@ -29,12 +29,14 @@ internal sealed class BackendRegistry(TimeProvider time, IOptions<BalancerOption
     /// Registers or renews <paramref name="name"/> at <paramref name="address"/> (already normalised).
     /// Returns true when this changed the destinations, false for a plain renewal.
     /// </summary>
-    public bool Register(string name, Uri address)
+    public bool Register(string name, Uri address, long appliedVersion = 0, long headVersion = 0)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentNullException.ThrowIfNull(address);
         var id = address.ToString();
-        var until = time.GetUtcNow() + _ttl;
+        var now = time.GetUtcNow();
+        var until = now + _ttl;
+        var report = new ReplicationReport(appliedVersion, headVersion, now);
         bool changed;
         lock (_lock)
         {
@@ -43,17 +45,39 @@ internal sealed class BackendRegistry(TimeProvider time, IOptions<BalancerOption
             if (_entries.TryGetValue(id, out var existing))
             {
                 changed |= existing.Name != name || !existing.Registered;
-                _entries[id] = existing with { Name = name, RegisteredUntil = until };
+                _entries[id] = existing with { Name = name, RegisteredUntil = until, Replication = report };
             }
             else
             {
-                _entries[id] = new BackendEntry(id, address, name, Discovered: false, until);
+                _entries[id] = new BackendEntry(id, address, name, Discovered: false, until, report);
                 changed = true;
             }
         }
 
         RaiseIf(changed);
         return changed;
+    }
+
+    /// <summary>
+    /// How many versions the backend <paramref name="id"/> is behind the newest version any backend reported, from
+    /// renewals younger than the registration lifetime; null when it has no such report.
+    /// </summary>
+    public long? ReplicationLag(string id)
+    {
+        var oldest = time.GetUtcNow() - _ttl;
+        lock (_lock)
+        {
+            if (!_entries.TryGetValue(id, out var entry) || entry.Replication is not { } report || report.ReportedAt < oldest)
+            {
+                return null;
+            }
+
+            var head = _entries.Values
+                .Select(e => e.Replication)
+                .Where(r => r is not null && r.ReportedAt >= oldest)
+                .Max(r => r!.HeadVersion);
+            return Math.Max(0, head - report.AppliedVersion);
+        }
     }
 
     /// <summary>Withdraws the registration of <paramref name="name"/>; false when it had none.</summary>
@@ -129,7 +153,7 @@ internal sealed class BackendRegistry(TimeProvider time, IOptions<BalancerOption
         {
             if (entry.Discovered)
             {
-                _entries[entry.Id] = entry with { RegisteredUntil = null };
+                _entries[entry.Id] = entry with { RegisteredUntil = null, Replication = null };
             }
             else
             {

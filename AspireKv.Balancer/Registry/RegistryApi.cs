@@ -1,4 +1,5 @@
 using AspireKv.Balancer.Diagnostics;
+using AspireKv.Balancer.Health;
 using AspireKv.Balancer.Proxy;
 using AspireKv.Contracts;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -15,7 +16,7 @@ internal static class RegistryApi
 {
     public static RouteGroupBuilder MapRegistryApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup(KvRoutes.Registry).WithTags("Registry");
+        var group = app.MapGroup(KvRoutes.Registry).WithTags("Registry").AddEndpointFilter<RegistrySecretFilter>();
         group.MapGet("/", ListBackends).WithName(nameof(ListBackends));
         group.MapPut("/{name}", RegisterBackend).WithName(nameof(RegisterBackend));
         group.MapDelete("/{name}", DeregisterBackend).WithName(nameof(DeregisterBackend));
@@ -23,7 +24,7 @@ internal static class RegistryApi
     }
 
     public static IReadOnlyList<RegisteredBackend> ListBackends(
-        BackendRegistry registry, IProxyStateLookup proxyState, BackendTrafficCounters counters, TimeProvider time)
+        BackendRegistry registry, IProxyStateLookup proxyState, BackendTrafficCounters counters, ProbeHistory probes, TimeProvider time)
     {
         var destinations = proxyState.TryGetCluster(ProxyConfigFactory.ClusterId, out var cluster)
             ? cluster.Destinations
@@ -35,6 +36,7 @@ internal static class RegistryApi
             {
                 DestinationState? state = null;
                 destinations?.TryGetValue(entry.Id, out state);
+                var probe = probes.Last(entry.Id);
                 return new RegisteredBackend(
                     entry.Id,
                     entry.Name,
@@ -45,7 +47,11 @@ internal static class RegistryApi
                     (state?.Health.Active ?? DestinationHealth.Unknown).ToString(),
                     (state?.Health.Passive ?? DestinationHealth.Unknown).ToString(),
                     state?.ConcurrentRequestCount ?? 0,
-                    counters.ServedBy(entry.Id));
+                    counters.ServedBy(entry.Id),
+                    probe is null ? null : Math.Round((now - probe.At).TotalSeconds, 3),
+                    probe?.Succeeded,
+                    entry.Replication?.AppliedVersion,
+                    registry.ReplicationLag(entry.Id));
             }),
         ];
     }
@@ -63,7 +69,7 @@ internal static class RegistryApi
             return Invalid($"'{registration.Address}' is not an absolute http(s) URL without path or query.");
         }
 
-        if (registry.Register(name, address))
+        if (registry.Register(name, address, registration.AppliedVersion, registration.HeadVersion))
         {
             Log.Registered(logger, name, address);
         }

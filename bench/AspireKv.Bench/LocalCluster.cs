@@ -14,6 +14,7 @@ internal sealed class LocalCluster : IAsyncDisposable
 {
     private readonly List<Process> _processes = [];
     private readonly string _root;
+    private readonly string _registrySecret = Guid.NewGuid().ToString("N");
 
     public LocalCluster(string repositoryRoot) => _root = repositoryRoot;
 
@@ -57,6 +58,7 @@ internal sealed class LocalCluster : IAsyncDisposable
             ("Node__PublicUrl", address.ToString()),
             ("Registration__Enabled", balancer is null ? "false" : "true"),
             ("Registration__BalancerUrl", balancer?.ToString() ?? "http://127.0.0.1:1"),
+            ("Registration__Secret", _registrySecret),
             ("Logging__LogLevel__Default", "Warning"),
         ]);
         await WaitHealthyAsync(address);
@@ -69,7 +71,7 @@ internal sealed class LocalCluster : IAsyncDisposable
         var port = FreePort();
         var address = new Uri($"http://127.0.0.1:{Text(port)}");
         Start("dotnet", [Path.Combine(_root, "AspireKv.Balancer/bin/Release/net10.0/AspireKv.Balancer.dll"), "--urls", address.ToString()],
-            [("Logging__LogLevel__Default", "Warning")]);
+            [("Logging__LogLevel__Default", "Warning"), ("Registry__Secret", _registrySecret)]);
         await WaitHealthyAsync(address);
         return address;
     }

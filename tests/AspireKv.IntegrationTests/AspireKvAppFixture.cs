@@ -22,6 +22,7 @@ public abstract class AspireKvAppFixture : IAsyncLifetime
     private DirectoryInfo? _dataDirectory;
     private DistributedApplication? _app;
     private TcpFaultProxy? _redisProxy;
+    private HttpClient? _registry;
 
     /// <summary>The backends the AppHost starts.</summary>
     public static IReadOnlyList<string> BackendNames { get; } = ["backend-1", "backend-2", "backend-3"];
@@ -51,6 +52,9 @@ public abstract class AspireKvAppFixture : IAsyncLifetime
 
     /// <summary>A client of the balancer, as users reach the cluster.</summary>
     public HttpClient Balancer => Client("balancer");
+
+    /// <summary>A client of the balancer that presents the registry secret the AppHost generated.</summary>
+    public HttpClient Registry => _registry ?? throw new InvalidOperationException("The application has not started.");
 
     /// <summary>A client of one resource's http endpoint, directly.</summary>
     public HttpClient Client(string resource)
@@ -105,8 +109,12 @@ public abstract class AspireKvAppFixture : IAsyncLifetime
         var proxiedRedis = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"127.0.0.1:{_redisProxy.Port},abortConnect=false");
         builder.CreateResourceBuilder<ProjectResource>(IsolatableBackend).WithEnvironment("ConnectionStrings__redis", proxiedRedis);
 
+        var registrySecret = builder.Resources.OfType<ParameterResource>().Single(p => p.Name == "registry-secret");
+
         _app = await builder.BuildAsync(timeout.Token);
         await _app.StartAsync(timeout.Token);
+        _registry = App.CreateHttpClient("balancer", "http");
+        _registry.DefaultRequestHeaders.Authorization = new("Bearer", await registrySecret.GetValueAsync(timeout.Token));
         foreach (var resource in BackendNames.Append("balancer").Append(RedisServerResource))
         {
             await _app.ResourceNotifications.WaitForResourceHealthyAsync(resource, timeout.Token);
@@ -139,7 +147,7 @@ public abstract class AspireKvAppFixture : IAsyncLifetime
 
         await Eventually.HoldsAsync("the balancer to route to the three backends and nowhere else", TimeSpan.FromSeconds(90), async token =>
         {
-            var backends = await Balancer.GetFromJsonAsync(KvRoutes.Registry, ContractsJsonContext.Default.IReadOnlyListRegisteredBackend, token);
+            var backends = await Registry.GetFromJsonAsync(KvRoutes.Registry, ContractsJsonContext.Default.IReadOnlyListRegisteredBackend, token);
             return backends is not null
                 && BackendNames.All(name => backends.Any(b => b.Name == name && b.ActiveHealth == "Healthy" && b.PassiveHealth != "Unhealthy"))
                 && backends.Where(b => !BackendNames.Contains(b.Name)).All(b => b.ActiveHealth == "Unhealthy" || b.PassiveHealth == "Unhealthy");
@@ -170,6 +178,8 @@ public abstract class AspireKvAppFixture : IAsyncLifetime
         {
             client.Dispose();
         }
+
+        _registry?.Dispose();
 
         if (_app is not null)
         {

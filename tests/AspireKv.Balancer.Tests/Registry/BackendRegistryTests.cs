@@ -116,6 +116,27 @@ public sealed class BackendRegistryTests
     }
 
     [Fact]
+    public void ReplicationLag_IsMeasuredAgainstTheHighestHeadReported()
+    {
+        _registry.Register("backend-1", Address(5001), appliedVersion: 90, headVersion: 100);
+        _registry.Register("backend-2", Address(5002), appliedVersion: 120, headVersion: 120);
+
+        Assert.Equal(30, _registry.ReplicationLag(Address(5001).ToString()));
+        Assert.Equal(0, _registry.ReplicationLag(Address(5002).ToString()));
+    }
+
+    [Fact]
+    public void ReplicationLag_WithoutAFreshReport_IsUnknown()
+    {
+        _registry.SetDiscovered([Address(5003)]);
+        _registry.Register("backend-1", Address(5001), appliedVersion: 5, headVersion: 5);
+        _time.Advance(Ttl + TimeSpan.FromSeconds(1));
+
+        Assert.Null(_registry.ReplicationLag(Address(5003).ToString()));
+        Assert.Null(_registry.ReplicationLag(Address(5001).ToString()));
+    }
+
+    [Fact]
     public void SetDiscovered_AddressNoLongerListed_IsRemovedUnlessRegistered()
     {
         _registry.SetDiscovered([Address(5001), Address(5002)]);

@@ -1,0 +1,26 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace AspireKv.Backend.Tests;
+
+/// <summary>The backend's services resolve: no missing registration, no cycle, valid options. Nothing connects.</summary>
+public sealed class CompositionTests
+{
+    [Fact]
+    public async Task AddKeyValueBackend_BuildsAndValidatesEveryService()
+    {
+        var builder = WebApplication.CreateBuilder(["--ConnectionStrings:redis", "127.0.0.1:1,abortConnect=false", "--Node:Name", "backend-test"]);
+        builder.Host.UseDefaultServiceProvider(options =>
+        {
+            options.ValidateOnBuild = true;
+            options.ValidateScopes = true;
+        });
+        builder.AddServiceDefaults();
+        builder.AddKeyValueBackend();
+
+        await using var app = builder.Build();
+
+        Assert.Equal("backend-test", app.Services.GetRequiredService<Node.NodeIdentity>().Name);
+    }
+}
