@@ -6,6 +6,7 @@ using AspireKv.Bench;
 //   catchup [writes]                       self-contained: a backend that missed writes catches up (needs redis-server)
 //   lag [seconds]                          self-contained: replication lag at half the maximum write throughput
 //   consistency [reads]                    self-contained: latency and throughput of local, session and strong reads
+//   populate <backend-url> <count>          writes keys bench-0 … bench-<count-1> (100 bytes each), for wrk runs
 var command = args.FirstOrDefault();
 var balancer = new Uri("http://localhost:4000");
 Uri[] backends = [new("http://localhost:5001"), new("http://localhost:5002"), new("http://localhost:5003")];
@@ -21,5 +22,7 @@ return command switch
     "catchup" => await new CatchUpBenchmark(Arguments.RepositoryRoot(), Arguments.Int(args, 1, 100_000)).RunAsync(),
     "consistency" => await new ConsistencyBenchmark(Arguments.RepositoryRoot(), Arguments.Int(args, 1, 5_000)).RunAsync(),
     "lag" => await new LagBenchmark(Arguments.RepositoryRoot(), TimeSpan.FromSeconds(Arguments.Int(args, 1, 10))).RunAsync(),
+    "populate" => await PopulateCommand.RunAsync(new Uri(Arguments.Text(args, 1, "http://localhost:5001")), Arguments.Int(args, 2, 10_000)),
     _ => Arguments.Usage(),
 };
+
