@@ -6,12 +6,15 @@ var settings = AppHostSettings.From(builder.Configuration, builder.AppHostDirect
 // Infrastructure: the Redis every write goes through.
 var (redis, _) = builder.AddKeyValueRedis(settings);
 
-// The secret backends present to the balancer's registry; a new one on every run, shown only as a secret.
-var registrySecret = builder.AddParameter("registry-secret", new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true);
+// The cluster secret protects the registry and the backends' admin endpoints; a new one on every run.
+var clusterSecret = builder.AddParameter("cluster-secret", new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true);
+
+// The key that signs replication messages, so that publishing to Redis is not enough to inject a write.
+var replicationKey = builder.AddParameter("replication-key", new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true);
 
 // The balancer is declared first so the backends can be told where to register.
 var balancer = builder.AddProject<Projects.AspireKv_Balancer>("balancer", options => options.ExcludeLaunchProfile = true)
-    .WithEnvironment("Registry__Secret", registrySecret)
+    .WithEnvironment("Cluster__Secret", clusterSecret)
     .WithHttpEndpoint(port: settings.FixedPorts ? settings.BalancerPort : null, isProxied: false)
     .WithEnvironment("ASPNETCORE_ENVIRONMENT", builder.Environment.EnvironmentName)
     .WithHttpHealthCheck(HealthEndpoints.Readiness)
@@ -20,7 +23,7 @@ var balancer = builder.AddProject<Projects.AspireKv_Balancer>("balancer", option
 // Backends: separate resources, each with its own endpoint (not WithReplicas, whose proxy hides them).
 for (var i = 1; i <= settings.Backends; i++)
 {
-    var backend = builder.AddKeyValueBackend(i, settings, redis, balancer, registrySecret);
+    var backend = builder.AddKeyValueBackend(i, settings, redis, balancer, clusterSecret, replicationKey);
     balancer.WithBackend(backend, i - 1).WaitFor(backend);
 }
 
@@ -28,7 +31,7 @@ for (var i = 1; i <= settings.Backends; i++)
 // joining a running cluster. The balancer knows them but does not wait for them.
 for (var i = settings.Backends + 1; i <= settings.Backends + settings.StandbyBackends; i++)
 {
-    var standby = builder.AddKeyValueBackend(i, settings, redis, balancer, registrySecret).WithExplicitStart();
+    var standby = builder.AddKeyValueBackend(i, settings, redis, balancer, clusterSecret, replicationKey).WithExplicitStart();
     balancer.WithBackend(standby, i - 1);
 }
 

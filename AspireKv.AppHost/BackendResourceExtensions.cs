@@ -9,7 +9,8 @@ internal static class BackendResourceExtensions
         AppHostSettings settings,
         IResourceBuilder<IResourceWithConnectionString> redis,
         IResourceBuilder<ProjectResource> balancer,
-        IResourceBuilder<ParameterResource> registrySecret)
+        IResourceBuilder<ParameterResource> clusterSecret,
+        IResourceBuilder<ParameterResource> replicationKey)
     {
         var name = $"backend-{number}";
         var backend = builder.AddProject<Projects.AspireKv_Backend>(name, options => options.ExcludeLaunchProfile = true)
@@ -18,7 +19,8 @@ internal static class BackendResourceExtensions
             .WithEnvironment("ASPNETCORE_ENVIRONMENT", builder.Environment.EnvironmentName)
             .WithEnvironment("Node__Name", name)
             .WithEnvironment("Registration__BalancerUrl", balancer.GetEndpoint("http"))
-            .WithEnvironment("Registration__Secret", registrySecret)
+            .WithEnvironment("Cluster__Secret", clusterSecret)
+            .WithEnvironment("Replication__SigningKey", replicationKey)
             .WithReference(redis)
             .WaitFor(redis)
             .WithHttpHealthCheck(HealthEndpoints.Readiness);

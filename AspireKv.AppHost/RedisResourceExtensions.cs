@@ -16,30 +16,35 @@ internal static class RedisResourceExtensions
         this IDistributedApplicationBuilder builder, AppHostSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
+        // Only processes that know the password may read, write or publish; generated anew on every run.
+        var password = builder.AddParameter("redis-password", new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true);
         return settings.RedisMode switch
         {
-            RedisMode.Container => (AddContainer(builder), ConnectionName),
-            RedisMode.Garnet => AddGarnet(builder, Path.Combine(settings.DataDirectory, "garnet")),
-            RedisMode.RedisServer => AddRedisServer(builder, Path.Combine(settings.DataDirectory, "redis-server")),
+            RedisMode.Container => (AddContainer(builder, password), ConnectionName),
+            RedisMode.Garnet => AddGarnet(builder, Path.Combine(settings.DataDirectory, "garnet"), password),
+            RedisMode.RedisServer => AddRedisServer(builder, Path.Combine(settings.DataDirectory, "redis-server"), password),
             _ => throw new InvalidOperationException($"Unsupported Redis mode {settings.RedisMode}."),
         };
     }
 
-    private static IResourceBuilder<RedisResource> AddContainer(IDistributedApplicationBuilder builder) =>
-        builder.AddRedis(ConnectionName)
+    private static IResourceBuilder<RedisResource> AddContainer(IDistributedApplicationBuilder builder, IResourceBuilder<ParameterResource> password) =>
+        builder.AddRedis(ConnectionName, password: password)
             .WithDataVolume("aspirekv-redis-data")
             .WithPersistence(TimeSpan.FromSeconds(1), keysChangedThreshold: 1);
 
-    private static (IResourceBuilder<IResourceWithConnectionString>, string) AddGarnet(IDistributedApplicationBuilder builder, string dataDirectory)
+    private static (IResourceBuilder<IResourceWithConnectionString>, string) AddGarnet(
+        IDistributedApplicationBuilder builder, string dataDirectory, IResourceBuilder<ParameterResource> password)
     {
         const string name = "garnet";
         var garnet = builder.AddProject<Projects.AspireKv_GarnetHost>(name, options => options.ExcludeLaunchProfile = true)
             .WithEndpoint(name: "tcp", scheme: "tcp", isProxied: false, env: "GARNET_PORT")
-            .WithEnvironment("Garnet__DataDirectory", dataDirectory);
-        return (ConnectionTo(builder, garnet), name);
+            .WithEnvironment("Garnet__DataDirectory", dataDirectory)
+            .WithEnvironment("Garnet__Password", password);
+        return (ConnectionTo(builder, garnet, password), name);
     }
 
-    private static (IResourceBuilder<IResourceWithConnectionString>, string) AddRedisServer(IDistributedApplicationBuilder builder, string dataDirectory)
+    private static (IResourceBuilder<IResourceWithConnectionString>, string) AddRedisServer(
+        IDistributedApplicationBuilder builder, string dataDirectory, IResourceBuilder<ParameterResource> password)
     {
         const string name = "redis-server";
         Directory.CreateDirectory(dataDirectory);
@@ -61,23 +66,27 @@ internal static class RedisResourceExtensions
             context.Args.Add(string.Empty);
             context.Args.Add("--dir");
             context.Args.Add(dataDirectory);
+            context.Args.Add("--requirepass");
+            context.Args.Add(password.Resource);
         });
-        return (ConnectionTo(builder, server), name);
+        return (ConnectionTo(builder, server, password), name);
     }
 
-    // The backends get "host:port,abortConnect=false" and wait until the server answers PING.
-    private static IResourceBuilder<IResourceWithConnectionString> ConnectionTo<T>(IDistributedApplicationBuilder builder, IResourceBuilder<T> server)
+    // The backends get "host:port,password=…,abortConnect=false" and wait until the server answers PING.
+    private static IResourceBuilder<IResourceWithConnectionString> ConnectionTo<T>(
+        IDistributedApplicationBuilder builder, IResourceBuilder<T> server, IResourceBuilder<ParameterResource> password)
         where T : class, IResourceWithEndpoints, IResourceWithWaitSupport
     {
         var endpoint = server.GetEndpoint("tcp");
         var healthCheck = $"{server.Resource.Name}-ping";
         builder.Services.AddHealthChecks().AddRedis(
-            _ => $"{endpoint.Host}:{endpoint.Port},abortConnect=false,connectTimeout=2000",
+            // The health-check API wants the string synchronously; a generated parameter's value is already known.
+            _ => $"{endpoint.Host}:{endpoint.Port},password={password.Resource.GetValueAsync(default).AsTask().GetAwaiter().GetResult()},abortConnect=false,connectTimeout=2000",
             name: healthCheck);
         server.WithHealthCheck(healthCheck);
         return builder.AddConnectionString(
                 ConnectionName,
-                ReferenceExpression.Create($"{endpoint.Property(EndpointProperty.HostAndPort)},abortConnect=false"))
+                ReferenceExpression.Create($"{endpoint.Property(EndpointProperty.HostAndPort)},password={password.Resource},abortConnect=false"))
             .WaitFor(server);
     }
 }

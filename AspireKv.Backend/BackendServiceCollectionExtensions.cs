@@ -31,9 +31,15 @@ internal static class BackendServiceCollectionExtensions
             redis.BacklogPolicy = BacklogPolicy.FailFast;
         });
 
+        builder.AddClusterSecurity();
         var services = builder.Services;
         services.AddOptions<NodeOptions>().BindConfiguration(NodeOptions.SectionName);
-        services.AddOptions<ReplicationOptions>().BindConfiguration(ReplicationOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ReplicationOptions>().BindConfiguration(ReplicationOptions.SectionName).ValidateDataAnnotations()
+            .Validate<IOptions<ClusterSecurityOptions>>(
+                (replication, security) => !string.IsNullOrEmpty(replication.SigningKey) || security.Value.AllowInsecureDevelopment,
+                "Replication:SigningKey is not set. Set it (the AppHost does), or set Cluster:AllowInsecureDevelopment=true to accept unsigned replication messages.")
+            .ValidateOnStart();
+        services.AddSingleton(provider => new ReplicationSigner(provider.GetRequiredService<IOptions<ReplicationOptions>>().Value.SigningKey ?? string.Empty));
         services.AddOptions<RegistrationOptions>().BindConfiguration(RegistrationOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ValueLimits>().BindConfiguration(ValueLimits.SectionName).ValidateDataAnnotations().ValidateOnStart();
 
@@ -59,7 +65,7 @@ internal static class BackendServiceCollectionExtensions
         services.AddHttpClient(BalancerRegistrationService.HttpClientName)
             .ConfigureHttpClient((provider, http) =>
             {
-                if (provider.GetRequiredService<IOptions<RegistrationOptions>>().Value.Secret is { Length: > 0 } secret)
+                if (provider.GetRequiredService<IOptions<ClusterSecurityOptions>>().Value.Secret is { Length: > 0 } secret)
                 {
                     http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", secret);
                 }

@@ -14,9 +14,9 @@ internal static class BalancerServiceCollectionExtensions
 {
     public static IHostApplicationBuilder AddBalancer(this IHostApplicationBuilder builder)
     {
+        builder.AddClusterSecurity();
         var services = builder.Services;
         services.AddOptions<BalancerOptions>().BindConfiguration(BalancerOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<RegistryOptions>().BindConfiguration(RegistryOptions.SectionName);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<BackendRegistry>();
         services.AddSingleton<BackendTrafficCounters>();
@@ -31,7 +31,6 @@ internal static class BalancerServiceCollectionExtensions
         services.AddSingleton<ProbeHistory>();
         services.AddSingleton<IActiveHealthCheckPolicy, ConsecutiveFailuresActiveHealthPolicy>();
         services.AddSingleton<ILoadBalancingPolicy, LagAwareLoadBalancingPolicy>();
-        services.AddSingleton<RegistrySecretFilter>();
 
         services.AddProblemDetails();
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, ContractsJsonContext.Default));

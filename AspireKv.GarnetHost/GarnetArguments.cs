@@ -18,6 +18,11 @@ internal static class GarnetArguments
             "--device-type", "RandomAccess",
             "--logger-level", "Warning",
         ];
+        if (!string.IsNullOrEmpty(options.Password))
+        {
+            args.AddRange(["--auth", "Password", "--password", options.Password]);
+        }
+
         if (!string.IsNullOrWhiteSpace(options.DataDirectory))
         {
             args.AddRange(

@@ -18,6 +18,9 @@ internal sealed class GarnetHostOptions
     /// <summary>Where the append-only file and checkpoints live; empty keeps everything in memory.</summary>
     public string? DataDirectory { get; set; }
 
+    /// <summary>The password clients must send (Redis <c>AUTH</c>); empty allows anyone who can connect.</summary>
+    public string? Password { get; set; }
+
     /// <summary>How often the append-only file is flushed to disk, in ms (1000: like Redis' <c>appendfsync everysec</c>).</summary>
     [Range(0, 60_000)]
     public int AofCommitFrequencyMs { get; set; } = 1_000;

@@ -31,12 +31,12 @@ start_backend() {
   local b=$1 port=${backend_port[$1]}
   ConnectionStrings__redis="127.0.0.1:$redis_port,abortConnect=false" Node__Name="backend-$b" \
   Node__PublicUrl="http://127.0.0.1:$port" Registration__BalancerUrl="http://127.0.0.1:$lb_port" \
-  Registration__Secret="$secret" Logging__LogLevel__Default=Warning \
+  Cluster__Secret="$secret" Replication__SigningKey="$secret" Logging__LogLevel__Default=Warning \
     dotnet AspireKv.Backend/bin/Release/net10.0/AspireKv.Backend.dll --urls "http://127.0.0.1:$port" >/dev/null 2>&1 &
   pid[backend-$b]=$!
 }
 for b in 1 2 3; do start_backend "$b"; done
-Registry__Secret="$secret" Logging__LogLevel__Default=Warning \
+Cluster__Secret="$secret" Logging__LogLevel__Default=Warning \
 services__backend__http__0="http://127.0.0.1:${backend_port[1]}" services__backend__http__1="http://127.0.0.1:${backend_port[2]}" \
 services__backend__http__2="http://127.0.0.1:${backend_port[3]}" \
   dotnet AspireKv.Balancer/bin/Release/net10.0/AspireKv.Balancer.dll --urls "http://127.0.0.1:$lb_port" >/dev/null 2>&1 &

@@ -13,9 +13,11 @@ internal static class AdminApi
 {
     public static IEndpointRouteBuilder MapAdminApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet(KvRoutes.AdminStatus, GetStatus).WithName(nameof(GetStatus)).WithTags("Admin");
-        app.MapGet(KvRoutes.AdminDigest, GetDigest).WithName(nameof(GetDigest)).WithTags("Admin");
-        app.MapGet(KvRoutes.AdminPeers, GetPeers).WithName(nameof(GetPeers)).WithTags("Admin");
+        // Replication state is cluster state: only callers with the cluster secret may read it.
+        var admin = app.MapGroup(string.Empty).WithTags("Admin").RequireClusterSecret();
+        admin.MapGet(KvRoutes.AdminStatus, GetStatus).WithName(nameof(GetStatus));
+        admin.MapGet(KvRoutes.AdminDigest, GetDigest).WithName(nameof(GetDigest));
+        admin.MapGet(KvRoutes.AdminPeers, GetPeers).WithName(nameof(GetPeers));
         return app;
     }
 

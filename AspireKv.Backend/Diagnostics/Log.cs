@@ -39,6 +39,9 @@ internal static partial class Log
     [LoggerMessage(12, LogLevel.Warning, "Redis has no epoch (it restarted empty, lost writes, or the cluster is new): writing {Entries} entries back")]
     public static partial void RestoreStarted(ILogger logger, int entries);
 
+    [LoggerMessage(14, LogLevel.Warning, "Dropped a channel message of {Length} bytes without a valid signature: someone without the replication key published it")]
+    public static partial void RejectedMessage(ILogger logger, long length);
+
     [LoggerMessage(13, LogLevel.Information, "Restore complete; epoch {Epoch}")]
     public static partial void RestoreCompleted(ILogger logger, string epoch);
 }

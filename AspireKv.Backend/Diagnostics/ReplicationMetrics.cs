@@ -11,6 +11,7 @@ internal sealed class ReplicationMetrics
     private readonly Counter<long> _stale;
     private readonly Counter<long> _caughtUp;
     private readonly Counter<long> _malformed;
+    private readonly Counter<long> _rejected;
 
     public ReplicationMetrics(IMeterFactory meterFactory, Replica replica, ReplicationStatus status)
     {
@@ -21,6 +22,7 @@ internal sealed class ReplicationMetrics
         _stale = meter.CreateCounter<long>("aspirekv.replication.stale", "{write}", "Writes ignored because the key already held that version or a newer one.");
         _caughtUp = meter.CreateCounter<long>("aspirekv.replication.caught_up", "{write}", "Writes read back from the recent log because their message was missed.");
         _malformed = meter.CreateCounter<long>("aspirekv.replication.malformed", "{message}", "Replication messages that could not be decoded and were dropped.");
+        _rejected = meter.CreateCounter<long>("aspirekv.replication.rejected", "{message}", "Channel messages without a valid signature, dropped unapplied.");
         meter.CreateObservableGauge("aspirekv.replication.applied_version", () => replica.AppliedVersion, "{version}", "Every write up to this version is applied here.");
         meter.CreateObservableGauge("aspirekv.replication.lag", () => Math.Max(0, status.HeadVersion - replica.AppliedVersion), "{version}", "Versions this replica is behind Redis.");
         meter.CreateObservableGauge("aspirekv.store.keys", () => replica.Store.LiveKeyCount, "{key}", "Live keys held.");
@@ -43,4 +45,6 @@ internal sealed class ReplicationMetrics
     public void CaughtUp(int count) => _caughtUp.Add(count);
 
     public void MalformedMessage() => _malformed.Add(1);
+
+    public void RejectedMessage() => _rejected.Add(1);
 }

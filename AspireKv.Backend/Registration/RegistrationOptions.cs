@@ -14,9 +14,6 @@ internal sealed class RegistrationOptions
     [Required]
     public Uri BalancerUrl { get; set; } = new("http://localhost:4000");
 
-    /// <summary>The balancer's registry secret, sent as <c>Authorization: Bearer</c>. The AppHost generates it.</summary>
-    public string? Secret { get; set; }
-
     /// <summary>How often the registration is renewed. The balancer drops one that is not renewed in time.</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:05:00")]
     public TimeSpan RenewInterval { get; set; } = TimeSpan.FromSeconds(2);

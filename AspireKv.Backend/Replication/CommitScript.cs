@@ -2,8 +2,9 @@ namespace AspireKv.Backend.Replication;
 
 /// <summary>
 /// The Lua script that commits one write. Redis runs scripts one at a time, so the checks, the version it
-/// assigns, the durable copy, the recent log and the published message can never disagree: either all happen
-/// or none. It runs unchanged on Redis 7 and on Garnet (with <c>--lua</c>); neither needs streams.
+/// assigns, the durable copy and the recent log can never disagree: either all happen or none. The writer then
+/// publishes the message, signed (<see cref="ReplicationSigner"/>); a message that is lost on the way is read
+/// back from the recent log like any other. It runs unchanged on Redis 7 and on Garnet (with <c>--lua</c>).
 /// </summary>
 /// <remarks>
 /// Everything that can refuse a write is checked before the sequence is incremented, so every version belongs
@@ -19,14 +20,14 @@ internal static class CommitScript
 
     /// <summary>
     /// KEYS: sequence, durable copy, recent log, epoch, idempotency record ('' key when none).
-    /// ARGV: key, body, channel, log length, kind ('S' or 'D'), condition ('', '*', 'E' or a version),
+    /// ARGV: key, body, log length, kind ('S' or 'D'), condition ('', '*', 'E' or a version),
     /// highest version the writer has seen, idempotency TTL in seconds.
     /// Returns {code, version}.
     /// </summary>
     public const string Source = """
         if redis.call('EXISTS', KEYS[4]) == 0 then return {4, 0} end
         local head = tonumber(redis.call('GET', KEYS[1]) or '0')
-        if head < tonumber(ARGV[7]) then return {4, head} end
+        if head < tonumber(ARGV[6]) then return {4, head} end
         if KEYS[5] ~= '' then
           local prior = redis.call('GET', KEYS[5])
           if prior then return {5, tonumber(prior)} end
@@ -39,7 +40,7 @@ internal static class CommitScript
           currentVersion = tonumber(string.sub(current, 1, newline - 1))
           live = string.sub(current, newline + 2, newline + 2) == 'S'
         end
-        local condition = ARGV[6]
+        local condition = ARGV[5]
         if condition == '*' then
           if live then return {3, currentVersion} end
         elseif condition == 'E' then
@@ -47,14 +48,13 @@ internal static class CommitScript
         elseif condition ~= '' then
           if (not live) or currentVersion ~= tonumber(condition) then return {3, currentVersion} end
         end
-        if ARGV[5] == 'D' and not live then return {2, currentVersion} end
+        if ARGV[4] == 'D' and not live then return {2, currentVersion} end
         local version = redis.call('INCR', KEYS[1])
         local message = string.format('%d', version) .. '\n' .. ARGV[2]
         redis.call('HSET', KEYS[2], ARGV[1], message)
         redis.call('ZADD', KEYS[3], version, message)
-        redis.call('ZREMRANGEBYRANK', KEYS[3], 0, -(tonumber(ARGV[4]) + 1))
-        redis.call('PUBLISH', ARGV[3], message)
-        if KEYS[5] ~= '' then redis.call('SET', KEYS[5], version, 'EX', tonumber(ARGV[8])) end
+        redis.call('ZREMRANGEBYRANK', KEYS[3], 0, -(tonumber(ARGV[3]) + 1))
+        if KEYS[5] ~= '' then redis.call('SET', KEYS[5], version, 'EX', tonumber(ARGV[7])) end
         return {1, version}
         """;
 }

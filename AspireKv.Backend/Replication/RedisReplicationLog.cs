@@ -12,6 +12,7 @@ namespace AspireKv.Backend.Replication;
 internal sealed class RedisReplicationLog(
     IConnectionMultiplexer redis,
     IOptions<ReplicationOptions> options,
+    ReplicationSigner signer,
     ReplicationMetrics metrics,
     ILogger<RedisReplicationLog> logger) : IReplicationLog
 {
@@ -32,7 +33,6 @@ internal sealed class RedisReplicationLog(
             [
                 request.Key,
                 body,
-                _keys.Changes.ToString(),
                 _logLength,
                 request.Kind == ChangeKind.Delete ? "D" : "S",
                 request.Condition.ToScriptArgument(),
@@ -40,6 +40,13 @@ internal sealed class RedisReplicationLog(
                 (long)IdempotencyWindow.TotalSeconds,
             ])).ConfigureAwait(false))!;
         var version = (long)result[1];
+        if ((long)result[0] == CommitScript.Committed)
+        {
+            // Fire and forget: the write is already durable, and a message lost on the way is read back from the log.
+            var signed = signer.Sign(ReplicationMessageCodec.EncodeMessage(version, body));
+            await Guard(() => Database.PublishAsync(_keys.Changes, signed, CommandFlags.FireAndForget)).ConfigureAwait(false);
+        }
+
         return (long)result[0] switch
         {
             CommitScript.Committed => new CommitResult(CommitStatus.Committed, version),
@@ -116,7 +123,15 @@ internal sealed class RedisReplicationLog(
         // ChannelMessageQueue delivers one message at a time in arrival order, which keeps gaps meaningful.
         queue.OnMessage(message =>
         {
-            if (TryDecode(message.Message, out var entry))
+            // Only messages signed with the cluster's key are applied; anything else is dropped and counted.
+            if (!signer.TryVerify((byte[]?)message.Message ?? [], out var verified))
+            {
+                metrics.RejectedMessage();
+                Log.RejectedMessage(logger, message.Message.Length());
+                return;
+            }
+
+            if (TryDecode(verified, out var entry))
             {
                 onEntry(entry);
             }

@@ -15,6 +15,12 @@ internal sealed class ReplicationOptions
     [RegularExpression("^[A-Za-z0-9_.-]{1,64}$")]
     public string KeyPrefix { get; set; } = "aspirekv";
 
+    /// <summary>
+    /// The key that signs replication messages on the channel (HMAC-SHA256). Every backend of a cluster needs the
+    /// same one; the AppHost generates it. Required unless <c>Cluster:AllowInsecureDevelopment</c> is set.
+    /// </summary>
+    public string? SigningKey { get; set; }
+
     /// <summary>How many recent writes the log keeps for replicas that missed messages.</summary>
     [Range(100, 10_000_000)]
     public int LogLength { get; set; } = 100_000;

@@ -16,7 +16,7 @@ internal static class RegistryApi
 {
     public static RouteGroupBuilder MapRegistryApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup(KvRoutes.Registry).WithTags("Registry").AddEndpointFilter<RegistrySecretFilter>();
+        var group = app.MapGroup(KvRoutes.Registry).WithTags("Registry").RequireClusterSecret();
         group.MapGet("/", ListBackends).WithName(nameof(ListBackends));
         group.MapPut("/{name}", RegisterBackend).WithName(nameof(RegisterBackend));
         group.MapDelete("/{name}", DeregisterBackend).WithName(nameof(DeregisterBackend));

@@ -19,6 +19,7 @@ internal sealed class CatchUpBenchmark(string repositoryRoot, int writes)
         var a = await cluster.StartBackendAsync("backend-a", redisPort);
         var b = await cluster.StartBackendAsync("backend-b", proxy.Port);
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 });
+        http.DefaultRequestHeaders.Authorization = new("Bearer", cluster.Secret);
 
         proxy.Cut();
         var (acknowledged, elapsed) = await Cluster.WriteManyAsync(http, [a], $"catchup-{Guid.NewGuid():N}", writes, writers: 32);

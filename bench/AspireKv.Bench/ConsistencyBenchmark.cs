@@ -17,6 +17,7 @@ internal sealed class ConsistencyBenchmark(string repositoryRoot, int reads)
         var backend = await cluster.StartBackendAsync("backend-1", redisPort);
         await cluster.StartBackendAsync("backend-2", redisPort);
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 });
+        http.DefaultRequestHeaders.Authorization = new("Bearer", cluster.Secret);
         var prefix = $"consistency-{Guid.NewGuid():N}";
         await Cluster.WriteManyAsync(http, [backend], prefix, 1_000, writers: 16);
         var token = (await Cluster.StatusAsync(http, backend)).AppliedVersion.ToString(System.Globalization.CultureInfo.InvariantCulture);

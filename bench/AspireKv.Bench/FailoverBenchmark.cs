@@ -16,6 +16,13 @@ internal sealed class FailoverBenchmark(Uri balancer, Uri victim, TimeSpan durat
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency }) { Timeout = TimeSpan.FromSeconds(30) };
+        // The victim's status (its process id) is an admin endpoint: the AppHost's generated cluster secret, from
+        // the dashboard's Parameters page, goes in ASPIREKV_CLUSTER_SECRET.
+        if (Environment.GetEnvironmentVariable("ASPIREKV_CLUSTER_SECRET") is { Length: > 0 } secret)
+        {
+            http.DefaultRequestHeaders.Authorization = new("Bearer", secret);
+        }
+
         var key = $"bench-failover-{Guid.NewGuid():N}";
         using (var put = await http.PutAsync(new Uri(balancer, KvRoutes.Key(key)), new ByteArrayContent(new byte[100]), cancellationToken))
         {

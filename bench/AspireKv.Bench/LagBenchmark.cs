@@ -23,6 +23,7 @@ internal sealed class LagBenchmark(string repositoryRoot, TimeSpan duration)
             await cluster.StartBackendAsync("backend-3", redisPort),
         ];
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 });
+        http.DefaultRequestHeaders.Authorization = new("Bearer", cluster.Secret);
         var prefix = $"lag-{Guid.NewGuid():N}";
 
         await Cluster.WriteManyAsync(http, backends, prefix + "-warmup", 2_000, writers: 32);

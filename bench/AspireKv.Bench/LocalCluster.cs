@@ -14,7 +14,8 @@ internal sealed class LocalCluster : IAsyncDisposable
 {
     private readonly List<Process> _processes = [];
     private readonly string _root;
-    private readonly string _registrySecret = Guid.NewGuid().ToString("N");
+    /// <summary>The cluster secret the processes started here share; clients of admin endpoints present it.</summary>
+    public string Secret { get; } = Guid.NewGuid().ToString("N");
 
     public LocalCluster(string repositoryRoot) => _root = repositoryRoot;
 
@@ -58,7 +59,8 @@ internal sealed class LocalCluster : IAsyncDisposable
             ("Node__PublicUrl", address.ToString()),
             ("Registration__Enabled", balancer is null ? "false" : "true"),
             ("Registration__BalancerUrl", balancer?.ToString() ?? "http://127.0.0.1:1"),
-            ("Registration__Secret", _registrySecret),
+            ("Cluster__Secret", Secret),
+            ("Replication__SigningKey", Secret),
             ("Logging__LogLevel__Default", "Warning"),
         ]);
         await WaitHealthyAsync(address);
@@ -71,7 +73,7 @@ internal sealed class LocalCluster : IAsyncDisposable
         var port = FreePort();
         var address = new Uri($"http://127.0.0.1:{Text(port)}");
         Start("dotnet", [Path.Combine(_root, "AspireKv.Balancer/bin/Release/net10.0/AspireKv.Balancer.dll"), "--urls", address.ToString()],
-            [("Logging__LogLevel__Default", "Warning"), ("Registry__Secret", _registrySecret)]);
+            [("Logging__LogLevel__Default", "Warning"), ("Cluster__Secret", Secret)]);
         await WaitHealthyAsync(address);
         return address;
     }

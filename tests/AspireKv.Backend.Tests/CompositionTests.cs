@@ -10,7 +10,7 @@ public sealed class CompositionTests
     [Fact]
     public async Task AddKeyValueBackend_BuildsAndValidatesEveryService()
     {
-        var builder = WebApplication.CreateBuilder(["--ConnectionStrings:redis", "127.0.0.1:1,abortConnect=false", "--Node:Name", "backend-test"]);
+        var builder = WebApplication.CreateBuilder(["--ConnectionStrings:redis", "127.0.0.1:1,abortConnect=false", "--Node:Name", "backend-test", "--Cluster:Secret", "test", "--Replication:SigningKey", "key"]);
         builder.Host.UseDefaultServiceProvider(options =>
         {
             options.ValidateOnBuild = true;
@@ -22,5 +22,18 @@ public sealed class CompositionTests
         await using var app = builder.Build();
 
         Assert.Equal("backend-test", app.Services.GetRequiredService<Node.NodeIdentity>().Name);
+    }
+
+    [Fact]
+    public async Task Start_WithoutClusterSecret_IsRefused()
+    {
+        var builder = WebApplication.CreateBuilder(["--ConnectionStrings:redis", "127.0.0.1:1,abortConnect=false", "--urls", "http://127.0.0.1:0"]);
+        builder.AddServiceDefaults();
+        builder.AddKeyValueBackend();
+        await using var app = builder.Build();
+
+        var refused = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() => app.StartAsync(TestContext.Current.CancellationToken));
+
+        Assert.Contains("Cluster:Secret", refused.Message, StringComparison.Ordinal);
     }
 }

@@ -13,7 +13,7 @@ public sealed class CompositionTests
     [InlineData("PowerOfTwoChoices")]
     public async Task AddBalancer_BuildsAndValidatesEveryService(string policy)
     {
-        var builder = WebApplication.CreateBuilder(["--Balancer:LoadBalancingPolicy", policy, "--Registry:Secret", "test"]);
+        var builder = WebApplication.CreateBuilder(["--Balancer:LoadBalancingPolicy", policy, "--Cluster:Secret", "test"]);
         builder.Host.UseDefaultServiceProvider(options =>
         {
             options.ValidateOnBuild = true;

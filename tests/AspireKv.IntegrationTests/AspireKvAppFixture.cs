@@ -19,10 +19,11 @@ public abstract class AspireKvAppFixture : IAsyncLifetime
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(4);
     private readonly Dictionary<string, HttpClient> _clients = [];
+    private readonly Dictionary<string, HttpClient> _adminClients = [];
+    private string? _clusterSecret;
     private DirectoryInfo? _dataDirectory;
     private DistributedApplication? _app;
     private TcpFaultProxy? _redisProxy;
-    private HttpClient? _registry;
 
     /// <summary>The backends the AppHost starts.</summary>
     public static IReadOnlyList<string> BackendNames { get; } = ["backend-1", "backend-2", "backend-3"];
@@ -53,8 +54,28 @@ public abstract class AspireKvAppFixture : IAsyncLifetime
     /// <summary>A client of the balancer, as users reach the cluster.</summary>
     public HttpClient Balancer => Client("balancer");
 
-    /// <summary>A client of the balancer that presents the registry secret the AppHost generated.</summary>
-    public HttpClient Registry => _registry ?? throw new InvalidOperationException("The application has not started.");
+    /// <summary>A client of the balancer that presents the cluster secret, for its registry.</summary>
+    public HttpClient Registry => Admin("balancer");
+
+    /// <summary>The cluster secret the AppHost generated.</summary>
+    public string ClusterSecret => _clusterSecret ?? throw new InvalidOperationException("The application has not started.");
+
+    /// <summary>A client of one resource that presents the cluster secret, for admin and registry endpoints.</summary>
+    public HttpClient Admin(string resource)
+    {
+        lock (_adminClients)
+        {
+            if (!_adminClients.TryGetValue(resource, out var client))
+            {
+                client = App.CreateHttpClient(resource, "http");
+                client.Timeout = TimeSpan.FromSeconds(30);
+                client.DefaultRequestHeaders.Authorization = new("Bearer", ClusterSecret);
+                _adminClients[resource] = client;
+            }
+
+            return client;
+        }
+    }
 
     /// <summary>A client of one resource's http endpoint, directly.</summary>
     public HttpClient Client(string resource)
@@ -105,16 +126,16 @@ public abstract class AspireKvAppFixture : IAsyncLifetime
         // The endpoint's port is allocated when the app starts; the proxy reads it at each connection.
         var redisEndpoint = builder.Resources.OfType<IResourceWithEndpoints>().Single(r => r.Name == RedisServerResource).GetEndpoint("tcp");
         _redisProxy = new TcpFaultProxy(() => new Uri($"tcp://{redisEndpoint.Host}:{redisEndpoint.Port}"));
-        // A plain string, not an interpolated one: that would bind to the ReferenceExpression overload.
-        var proxiedRedis = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"127.0.0.1:{_redisProxy.Port},abortConnect=false");
-        builder.CreateResourceBuilder<ProjectResource>(IsolatableBackend).WithEnvironment("ConnectionStrings__redis", proxiedRedis);
+        var proxy = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"127.0.0.1:{_redisProxy.Port}");
+        var redisPassword = builder.Resources.OfType<ParameterResource>().Single(p => p.Name == "redis-password");
+        builder.CreateResourceBuilder<ProjectResource>(IsolatableBackend)
+            .WithEnvironment("ConnectionStrings__redis", ReferenceExpression.Create($"{proxy},password={redisPassword},abortConnect=false"));
 
-        var registrySecret = builder.Resources.OfType<ParameterResource>().Single(p => p.Name == "registry-secret");
+        var clusterSecret = builder.Resources.OfType<ParameterResource>().Single(p => p.Name == "cluster-secret");
 
         _app = await builder.BuildAsync(timeout.Token);
         await _app.StartAsync(timeout.Token);
-        _registry = App.CreateHttpClient("balancer", "http");
-        _registry.DefaultRequestHeaders.Authorization = new("Bearer", await registrySecret.GetValueAsync(timeout.Token));
+        _clusterSecret = await clusterSecret.GetValueAsync(timeout.Token);
         foreach (var resource in BackendNames.Append("balancer").Append(RedisServerResource))
         {
             await _app.ResourceNotifications.WaitForResourceHealthyAsync(resource, timeout.Token);
@@ -174,12 +195,10 @@ public abstract class AspireKvAppFixture : IAsyncLifetime
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var client in _clients.Values)
+        foreach (var client in _clients.Values.Concat(_adminClients.Values))
         {
             client.Dispose();
         }
-
-        _registry?.Dispose();
 
         if (_app is not null)
         {

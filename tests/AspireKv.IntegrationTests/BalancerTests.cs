@@ -21,7 +21,7 @@ public sealed class BalancerTests(GarnetAppFixture cluster) : ClusterTestBase(cl
     {
         const string victim = "backend-2";
         var key = await PrepareKeyOnEveryBackendAsync(nameof(BackendKilledUnderConcurrentLoad_NoClientRequestFails_AndItGetsTrafficAgainWhenRestarted));
-        var status = await Cluster.Client(victim).GetFromJsonAsync(KvRoutes.AdminStatus, ContractsJsonContext.Default.NodeStatus, Cancellation);
+        var status = await Cluster.Admin(victim).GetFromJsonAsync(KvRoutes.AdminStatus, ContractsJsonContext.Default.NodeStatus, Cancellation);
 
         var load = await RunLoadAsync(key, LoadDuration / 2, () =>
         {
@@ -48,7 +48,7 @@ public sealed class BalancerTests(GarnetAppFixture cluster) : ClusterTestBase(cl
     {
         const string victim = "backend-1";
         var key = await PrepareKeyOnEveryBackendAsync(nameof(BackendHungWithSigstop_NoClientRequestFails_AndTheDelayIsBounded));
-        var status = await Cluster.Client(victim).GetFromJsonAsync(KvRoutes.AdminStatus, ContractsJsonContext.Default.NodeStatus, Cancellation);
+        var status = await Cluster.Admin(victim).GetFromJsonAsync(KvRoutes.AdminStatus, ContractsJsonContext.Default.NodeStatus, Cancellation);
         LoadResult load;
         try
         {

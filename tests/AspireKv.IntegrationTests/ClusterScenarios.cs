@@ -136,7 +136,7 @@ public abstract class ClusterScenarios(AspireKvAppFixture cluster) : ClusterTest
     {
         const string victim = "backend-3";
         var key = await PrepareKeyOnEveryBackendAsync(nameof(KilledBackend_KeepsClientsServed_AndCatchesUpWhenStarted));
-        var status = await Cluster.Client(victim).GetFromJsonAsync(KvRoutes.AdminStatus, ContractsJsonContext.Default.NodeStatus, Cancellation);
+        var status = await Cluster.Admin(victim).GetFromJsonAsync(KvRoutes.AdminStatus, ContractsJsonContext.Default.NodeStatus, Cancellation);
 
         using (var process = Process.GetProcessById(status!.ProcessId))
         {

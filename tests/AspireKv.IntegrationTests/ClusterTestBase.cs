@@ -85,7 +85,7 @@ public abstract class ClusterTestBase(AspireKvAppFixture cluster)
             var digests = new List<StoreDigest>();
             foreach (var backend in names)
             {
-                digests.Add((await Cluster.Client(backend).GetFromJsonAsync(KvRoutes.AdminDigest, ContractsJsonContext.Default.StoreDigest, token))!);
+                digests.Add((await Cluster.Admin(backend).GetFromJsonAsync(KvRoutes.AdminDigest, ContractsJsonContext.Default.StoreDigest, token))!);
             }
 
             return digests.Select(d => (d.Digest, d.AppliedVersion)).Distinct().Count() == 1;

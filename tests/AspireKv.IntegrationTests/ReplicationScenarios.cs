@@ -106,7 +106,7 @@ public abstract class ReplicationScenarios(AspireKvAppFixture cluster) : Cluster
         const string victim = "backend-2";
         await Cluster.WaitUntilBalancerRoutesToAllAsync(Cancellation);
         var prefix = NewKey(nameof(BackendKilledDuringWrites_EveryAcknowledgedWriteSurvivesAndReplicasConverge));
-        var status = await Cluster.Client(victim).GetFromJsonAsync(KvRoutes.AdminStatus, ContractsJsonContext.Default.NodeStatus, Cancellation);
+        var status = await Cluster.Admin(victim).GetFromJsonAsync(KvRoutes.AdminStatus, ContractsJsonContext.Default.NodeStatus, Cancellation);
 
         var acknowledged = await WriteStreamAsync(prefix, writes: 150, atWrite: 50, () =>
         {
@@ -237,7 +237,7 @@ public abstract class ReplicationScenarios(AspireKvAppFixture cluster) : Cluster
                 using var response = await Cluster.Balancer.GetAsync(KvRoutes.Key(written[0].Key), token);
                 return ServedBy(response) == newcomer;
             }, Cancellation);
-            var peers = await Cluster.Client("backend-1").GetFromJsonAsync(KvRoutes.AdminPeers, ContractsJsonContext.Default.IReadOnlyListPeerStatus, Cancellation);
+            var peers = await Cluster.Admin("backend-1").GetFromJsonAsync(KvRoutes.AdminPeers, ContractsJsonContext.Default.IReadOnlyListPeerStatus, Cancellation);
             Assert.Contains(peers!, p => p.Name == newcomer && p.Alive);
         }
         finally
@@ -254,7 +254,7 @@ public abstract class ReplicationScenarios(AspireKvAppFixture cluster) : Cluster
         {
             await Eventually.HoldsAsync($"{backend} to see every peer alive", ReplicationDeadline, async token =>
             {
-                var peers = await Cluster.Client(backend).GetFromJsonAsync(KvRoutes.AdminPeers, ContractsJsonContext.Default.IReadOnlyListPeerStatus, token);
+                var peers = await Cluster.Admin(backend).GetFromJsonAsync(KvRoutes.AdminPeers, ContractsJsonContext.Default.IReadOnlyListPeerStatus, token);
                 return AspireKvAppFixture.BackendNames.All(name => peers!.Any(p => p.Name == name && p.Alive && p.Ready));
             }, Cancellation);
         }

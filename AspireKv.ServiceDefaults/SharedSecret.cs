@@ -1,10 +1,10 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace AspireKv.Balancer.Registry;
+namespace Microsoft.Extensions.Hosting;
 
 /// <summary>Checks a presented secret against the configured one in constant time. Pure.</summary>
-internal static class SharedSecret
+public static class SharedSecret
 {
     /// <summary>
     /// True when <paramref name="authorization"/> is <c>Bearer &lt;secret&gt;</c> with the configured secret. Both

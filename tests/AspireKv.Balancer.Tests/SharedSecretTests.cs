@@ -1,6 +1,6 @@
-using AspireKv.Balancer.Registry;
+using Microsoft.Extensions.Hosting;
 
-namespace AspireKv.Balancer.Tests.Registry;
+namespace AspireKv.Balancer.Tests;
 
 public sealed class SharedSecretTests
 {
