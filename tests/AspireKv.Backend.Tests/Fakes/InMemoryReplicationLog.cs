@@ -1,0 +1,222 @@
+using System.Runtime.CompilerServices;
+using AspireKv.Backend.Replication;
+
+namespace AspireKv.Backend.Tests.Fakes;
+
+/// <summary>
+/// <see cref="IReplicationLog"/> in memory, with the commit script's rules written out in C#. The contract tests
+/// (<c>ReplicationLogContractTests</c>) run the same assertions against it and against Redis, so the two cannot
+/// drift apart. Delivers committed entries to the subscriber at once.
+/// </summary>
+internal sealed class InMemoryReplicationLog(int logLength = 100_000) : IReplicationLog
+{
+    private readonly Lock _lock = new();
+    private readonly Dictionary<string, byte[]> _durableCopy = new(StringComparer.Ordinal);
+    private readonly SortedDictionary<long, byte[]> _recentLog = [];
+    private readonly Dictionary<string, long> _idempotency = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _restoreMembers = new(StringComparer.Ordinal);
+    private Action<ReplicationEntry>? _subscriber;
+    private long _sequence;
+    private string? _epoch = "initial";
+
+    public Task<CommitResult> CommitAsync(WriteRequest request, byte[] body, long highestKnownVersion, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ReplicationEntry? committed = null;
+        CommitResult result;
+        lock (_lock)
+        {
+            result = Commit(request, body, highestKnownVersion, out committed);
+        }
+
+        if (committed is not null)
+        {
+            _subscriber?.Invoke(committed);
+        }
+
+        return Task.FromResult(result);
+    }
+
+    public Task<ClusterState> ReadStateAsync(CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            return Task.FromResult(new ClusterState(_sequence, _epoch));
+        }
+    }
+
+    public Task<IReadOnlyList<ReplicationEntry>> ReadRangeAsync(long fromVersion, long toVersion, int limit, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            IReadOnlyList<ReplicationEntry> entries =
+            [
+                .. _recentLog.Where(e => e.Key >= fromVersion && e.Key <= toVersion).Take(limit).Select(e => Decode(e.Value)),
+            ];
+            return Task.FromResult(entries);
+        }
+    }
+
+    public async IAsyncEnumerable<ReplicationEntry> ReadDurableCopyAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        List<byte[]> messages;
+        lock (_lock)
+        {
+            messages = [.. _durableCopy.Values];
+        }
+
+        foreach (var message in messages)
+        {
+            await Task.Yield();
+            yield return Decode(message);
+        }
+    }
+
+    public Task SubscribeAsync(Action<ReplicationEntry> onEntry, Action onReconnected, CancellationToken cancellationToken)
+    {
+        _subscriber = onEntry;
+        return Task.CompletedTask;
+    }
+
+    public Task JoinRestoreAsync(string node, TimeSpan barrier, TimeSpan membershipTtl, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            _restoreMembers.Add(node);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task WriteBackAsync(IReadOnlyList<ReplicationEntry> entries, long highestSeenVersion, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        lock (_lock)
+        {
+            foreach (var entry in entries)
+            {
+                if (!_durableCopy.TryGetValue(entry.Key, out var current) || VersionOf(current) < entry.Version)
+                {
+                    _durableCopy[entry.Key] = ReplicationMessageCodec.EncodeMessage(
+                        entry.Version, ReplicationMessageCodec.EncodeBody(entry.Kind, entry.Key, entry.Value, entry.Origin, entry.TraceParent));
+                }
+            }
+
+            _sequence = Math.Max(_sequence, highestSeenVersion);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task LeaveRestoreAsync(string node, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            _restoreMembers.Remove(node);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<string?> TryCompleteRestoreAsync(string newEpoch, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            if (_epoch is null && _restoreMembers.Count == 0)
+            {
+                _epoch = newEpoch;
+            }
+
+            return Task.FromResult(_epoch);
+        }
+    }
+
+    public Task InvalidateEpochAsync(string epoch, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            if (_epoch == epoch)
+            {
+                _epoch = null;
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Forgets everything, as Redis restarted empty.</summary>
+    public void LoseEverything()
+    {
+        lock (_lock)
+        {
+            _durableCopy.Clear();
+            _recentLog.Clear();
+            _idempotency.Clear();
+            _sequence = 0;
+            _epoch = null;
+        }
+    }
+
+    private CommitResult Commit(WriteRequest request, byte[] body, long highestKnownVersion, out ReplicationEntry? committed)
+    {
+        committed = null;
+        if (_epoch is null || _sequence < highestKnownVersion)
+        {
+            return new CommitResult(CommitStatus.RecoveryNeeded, _epoch is null ? 0 : _sequence);
+        }
+
+        if (request.IdempotencyKey is { } idempotencyKey && _idempotency.TryGetValue(idempotencyKey, out var prior))
+        {
+            return new CommitResult(CommitStatus.Replayed, prior);
+        }
+
+        var currentVersion = 0L;
+        var live = false;
+        if (_durableCopy.TryGetValue(request.Key, out var current))
+        {
+            var entry = Decode(current);
+            currentVersion = entry.Version;
+            live = entry.Kind == ChangeKind.Set;
+        }
+
+        var satisfied = request.Condition.Kind switch
+        {
+            WriteConditionKind.IfAbsent => !live,
+            WriteConditionKind.IfPresent => live,
+            WriteConditionKind.IfVersion => live && currentVersion == request.Condition.Version,
+            _ => true,
+        };
+        if (!satisfied)
+        {
+            return new CommitResult(CommitStatus.PreconditionFailed, currentVersion);
+        }
+
+        if (request.Kind == ChangeKind.Delete && !live)
+        {
+            return new CommitResult(CommitStatus.NotFound, currentVersion);
+        }
+
+        var version = ++_sequence;
+        var message = ReplicationMessageCodec.EncodeMessage(version, body);
+        _durableCopy[request.Key] = message;
+        _recentLog[version] = message;
+        while (_recentLog.Count > logLength)
+        {
+            _recentLog.Remove(_recentLog.Keys.First());
+        }
+
+        if (request.IdempotencyKey is { } key)
+        {
+            _idempotency[key] = version;
+        }
+
+        committed = Decode(message);
+        return new CommitResult(CommitStatus.Committed, version);
+    }
+
+    private static long VersionOf(byte[] message) =>
+        ReplicationMessageCodec.TryReadVersion(message, out var version) ? version : 0;
+
+    private static ReplicationEntry Decode(byte[] message) =>
+        ReplicationMessageCodec.TryDecode(message, out var entry) ? entry : throw new InvalidOperationException("The log holds a malformed message.");
+}

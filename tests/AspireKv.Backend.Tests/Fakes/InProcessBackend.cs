@@ -1,0 +1,88 @@
+using System.Net.Http.Headers;
+using AspireKv.Backend.Api;
+using AspireKv.Backend.Replication;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace AspireKv.Backend.Tests.Fakes;
+
+/// <summary>
+/// A whole backend (the real HTTP pipeline, store and replication code) in the test process, on ASP.NET Core's
+/// test server, with the in-memory replication log in place of Redis.
+/// </summary>
+internal sealed class InProcessBackend : IAsyncDisposable
+{
+    public const string Secret = "in-process-secret";
+
+    private readonly WebApplication _app;
+
+    private InProcessBackend(WebApplication app, InMemoryReplicationLog log)
+    {
+        _app = app;
+        Log = log;
+        Client = app.GetTestClient();
+        Admin = app.GetTestClient();
+        Admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Secret);
+    }
+
+    public InMemoryReplicationLog Log { get; }
+
+    public HttpClient Client { get; }
+
+    public HttpClient Admin { get; }
+
+    public static async Task<InProcessBackend> StartAsync(int maxValueBytes = 1024 * 1024)
+    {
+        var log = new InMemoryReplicationLog();
+        var builder = WebApplication.CreateBuilder(
+        [
+            "--ConnectionStrings:redis", "127.0.0.1:1,abortConnect=false",
+            "--Node:Name", "backend-in-process",
+            "--Registration:Enabled", "false",
+            "--Cluster:Secret", Secret,
+            "--Replication:SigningKey", "in-process-key",
+            "--Replication:ReadWaitTimeout", "00:00:00.020",
+            "--KeyValue:MaxValueBytes", maxValueBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ]);
+        builder.WebHost.UseTestServer();
+        builder.AddServiceDefaults();
+        builder.AddKeyValueBackend();
+        builder.Services.AddSingleton<IReplicationLog>(log);
+
+        var app = builder.Build();
+        app.UseKeyValueBackend();
+        app.MapDefaultEndpoints();
+        app.MapKeyValueApi();
+        app.MapAdminApi();
+        await app.StartAsync();
+
+        var backend = new InProcessBackend(app, log);
+        await backend.WaitUntilReadyAsync();
+        return backend;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        Admin.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+
+    private async Task WaitUntilReadyAsync()
+    {
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            using var health = await Client.GetAsync(HealthEndpoints.Readiness, deadline.Token);
+            if (health.IsSuccessStatusCode)
+            {
+                return;
+            }
+
+            await Task.Delay(20, deadline.Token);
+        }
+    }
+}

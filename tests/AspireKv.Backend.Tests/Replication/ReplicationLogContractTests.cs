@@ -1,0 +1,272 @@
+using System.Text;
+using AspireKv.Backend.Diagnostics;
+using AspireKv.Backend.Replication;
+using AspireKv.Backend.Storage;
+using AspireKv.Backend.Tests.Fakes;
+using AspireKv.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace AspireKv.Backend.Tests.Replication;
+
+/// <summary>
+/// The rules of the replication log, run against the in-memory fake and against the real Lua scripts on Debian's
+/// redis-server, so the fake other tests rely on behaves like the real thing.
+/// </summary>
+public abstract class ReplicationLogContractTests
+{
+    private const string Node = "backend-test";
+
+    private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
+
+    /// <summary>A fresh, empty log with an epoch in force.</summary>
+    private protected abstract Task<IReplicationLog> CreateLogAsync(int logLength = 1_000);
+
+    private static async Task<CommitResult> SetAsync(IReplicationLog log, string key, string value, WriteCondition condition = default, string? idempotencyKey = null, long highestKnown = 0)
+    {
+        var bytes = Encoding.UTF8.GetBytes(value);
+        return await log.CommitAsync(
+            new WriteRequest(ChangeKind.Set, key, bytes, condition, idempotencyKey),
+            ReplicationMessageCodec.EncodeBody(ChangeKind.Set, key, bytes, Node, null),
+            highestKnown,
+            Cancellation);
+    }
+
+    private static async Task<CommitResult> DeleteAsync(IReplicationLog log, string key, WriteCondition condition = default) =>
+        await log.CommitAsync(
+            new WriteRequest(ChangeKind.Delete, key, [], condition),
+            ReplicationMessageCodec.EncodeBody(ChangeKind.Delete, key, [], Node, null),
+            0,
+            Cancellation);
+
+    [Fact]
+    public async Task Commit_ConsecutiveWrites_GetConsecutiveVersions()
+    {
+        var log = await CreateLogAsync();
+
+        Assert.Equal(new CommitResult(CommitStatus.Committed, 1), await SetAsync(log, "a", "1"));
+        Assert.Equal(new CommitResult(CommitStatus.Committed, 2), await SetAsync(log, "b", "2"));
+        Assert.Equal(new CommitResult(CommitStatus.Committed, 3), await DeleteAsync(log, "a"));
+        Assert.Equal(3, (await log.ReadStateAsync(Cancellation)).Head);
+    }
+
+    [Fact]
+    public async Task Commit_ConditionNotMet_FailsWithCurrentVersionAndUsesNoVersion()
+    {
+        var log = await CreateLogAsync();
+        await SetAsync(log, "k", "v1");
+
+        Assert.Equal(new CommitResult(CommitStatus.PreconditionFailed, 1), await SetAsync(log, "k", "v2", new WriteCondition(WriteConditionKind.IfAbsent)));
+        Assert.Equal(new CommitResult(CommitStatus.PreconditionFailed, 1), await SetAsync(log, "k", "v2", new WriteCondition(WriteConditionKind.IfVersion, 7)));
+        Assert.Equal(new CommitResult(CommitStatus.PreconditionFailed, 0), await SetAsync(log, "other", "v", new WriteCondition(WriteConditionKind.IfPresent)));
+        Assert.Equal(new CommitResult(CommitStatus.PreconditionFailed, 1), await DeleteAsync(log, "k", new WriteCondition(WriteConditionKind.IfVersion, 9)));
+        Assert.Equal(1, (await log.ReadStateAsync(Cancellation)).Head);
+    }
+
+    [Fact]
+    public async Task Commit_ConditionMet_Commits()
+    {
+        var log = await CreateLogAsync();
+
+        Assert.Equal(CommitStatus.Committed, (await SetAsync(log, "k", "v1", new WriteCondition(WriteConditionKind.IfAbsent))).Status);
+        Assert.Equal(CommitStatus.Committed, (await SetAsync(log, "k", "v2", new WriteCondition(WriteConditionKind.IfVersion, 1))).Status);
+        Assert.Equal(CommitStatus.Committed, (await SetAsync(log, "k", "v3", new WriteCondition(WriteConditionKind.IfPresent))).Status);
+        Assert.Equal(CommitStatus.Committed, (await DeleteAsync(log, "k", new WriteCondition(WriteConditionKind.IfVersion, 3))).Status);
+        Assert.Equal(CommitStatus.Committed, (await SetAsync(log, "k", "v5", new WriteCondition(WriteConditionKind.IfAbsent))).Status);
+    }
+
+    [Fact]
+    public async Task Commit_DeleteOfAbsentOrDeletedKey_IsNotFoundAndUsesNoVersion()
+    {
+        var log = await CreateLogAsync();
+        await SetAsync(log, "k", "v");
+        await DeleteAsync(log, "k");
+
+        Assert.Equal(CommitStatus.NotFound, (await DeleteAsync(log, "k")).Status);
+        Assert.Equal(CommitStatus.NotFound, (await DeleteAsync(log, "never")).Status);
+        Assert.Equal(2, (await log.ReadStateAsync(Cancellation)).Head);
+    }
+
+    [Fact]
+    public async Task Commit_SameIdempotencyKey_ReplaysTheFirstVersion()
+    {
+        var log = await CreateLogAsync();
+
+        var first = await SetAsync(log, "k", "v", idempotencyKey: "retry-1");
+        var retry = await SetAsync(log, "k", "v", idempotencyKey: "retry-1");
+
+        Assert.Equal(new CommitResult(CommitStatus.Replayed, first.Version), retry);
+        Assert.Equal(1, (await log.ReadStateAsync(Cancellation)).Head);
+    }
+
+    [Fact]
+    public async Task Commit_WithoutEpoch_IsRefused()
+    {
+        var log = await CreateLogAsync();
+        var epoch = (await log.ReadStateAsync(Cancellation)).Epoch!;
+        await log.InvalidateEpochAsync(epoch, Cancellation);
+
+        Assert.Equal(CommitStatus.RecoveryNeeded, (await SetAsync(log, "k", "v")).Status);
+        Assert.Null((await log.ReadStateAsync(Cancellation)).Epoch);
+    }
+
+    [Fact]
+    public async Task Commit_WriterHasSeenMoreThanTheHead_IsRefused()
+    {
+        var log = await CreateLogAsync();
+        await SetAsync(log, "k", "v");
+
+        Assert.Equal(new CommitResult(CommitStatus.RecoveryNeeded, 1), await SetAsync(log, "k", "v", highestKnown: 5));
+    }
+
+    [Fact]
+    public async Task ReadRange_TrimmedLog_KeepsTheNewestEntriesInOrder()
+    {
+        var log = await CreateLogAsync(logLength: 3);
+        for (var i = 0; i < 5; i++)
+        {
+            await SetAsync(log, $"k{i}", "v");
+        }
+
+        var entries = await log.ReadRangeAsync(1, 5, 10, Cancellation);
+
+        Assert.Equal([3, 4, 5], entries.Select(e => e.Version));
+        Assert.Equal([4], (await log.ReadRangeAsync(4, 5, 1, Cancellation)).Select(e => e.Version));
+    }
+
+    [Fact]
+    public async Task ReadDurableCopy_HoldsTheNewestWriteOfEachKeyTombstonesIncluded()
+    {
+        var log = await CreateLogAsync();
+        await SetAsync(log, "a", "1");
+        await SetAsync(log, "a", "2");
+        await SetAsync(log, "b", "3");
+        await DeleteAsync(log, "b");
+
+        var copy = new List<ReplicationEntry>();
+        await foreach (var entry in log.ReadDurableCopyAsync(Cancellation))
+        {
+            copy.Add(entry);
+        }
+
+        Assert.Equal([("a", 2L, ChangeKind.Set), ("b", 4L, ChangeKind.Delete)], copy.OrderBy(e => e.Key).Select(e => (e.Key, e.Version, e.Kind)));
+        Assert.Equal("2", Encoding.UTF8.GetString(copy.Single(e => e.Key == "a").Value));
+    }
+
+    [Fact]
+    public async Task Restore_WriteBack_KeepsTheHigherVersionAndMovesTheSequencePastEverythingSeen()
+    {
+        var log = await CreateLogAsync();
+        await SetAsync(log, "a", "in redis");
+        var epoch = (await log.ReadStateAsync(Cancellation)).Epoch!;
+        await log.InvalidateEpochAsync(epoch, Cancellation);
+
+        await log.JoinRestoreAsync(Node, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(5), Cancellation);
+        await log.WriteBackAsync(
+            [
+                new ReplicationEntry(7, ChangeKind.Set, "a", "from a backend"u8.ToArray(), Node, null),
+                new ReplicationEntry(9, ChangeKind.Set, "b", "only on a backend"u8.ToArray(), Node, null),
+            ],
+            highestSeenVersion: 12,
+            Cancellation);
+        await log.LeaveRestoreAsync(Node, Cancellation);
+        var newEpoch = await Eventually(() => log.TryCompleteRestoreAsync("epoch-2", Cancellation));
+
+        var state = await log.ReadStateAsync(Cancellation);
+        Assert.Equal("epoch-2", newEpoch);
+        Assert.Equal(new ClusterState(12, "epoch-2"), state);
+        Assert.Equal(13, (await SetAsync(log, "c", "after", highestKnown: 12)).Version);
+        var copy = new Dictionary<string, long>();
+        await foreach (var entry in log.ReadDurableCopyAsync(Cancellation))
+        {
+            copy[entry.Key] = entry.Version;
+        }
+
+        Assert.Equal(7, copy["a"]);
+        Assert.Equal(9, copy["b"]);
+    }
+
+    [Fact]
+    public async Task Subscribe_DeliversEveryCommittedWrite()
+    {
+        var log = await CreateLogAsync();
+        var delivered = new List<long>();
+        await log.SubscribeAsync(entry => { lock (delivered) { delivered.Add(entry.Version); } }, () => { }, Cancellation);
+
+        await SetAsync(log, "a", "1");
+        await SetAsync(log, "b", "2");
+
+        await Eventually(() =>
+        {
+            lock (delivered)
+            {
+                return Task.FromResult<string?>(delivered.Count == 2 ? string.Empty : null);
+            }
+        });
+        Assert.Equal([1, 2], delivered.Order());
+    }
+
+    // A restore's barrier and Redis pub/sub both take a moment; poll with a deadline.
+    private static async Task<string> Eventually(Func<Task<string?>> probe)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Cancellation);
+        deadline.CancelAfter(TimeSpan.FromSeconds(10));
+        while (true)
+        {
+            if (await probe() is { } result)
+            {
+                return result;
+            }
+
+            await Task.Delay(20, deadline.Token);
+        }
+    }
+}
+
+public sealed class InMemoryReplicationLogContractTests : ReplicationLogContractTests
+{
+    private protected override Task<IReplicationLog> CreateLogAsync(int logLength = 1_000) =>
+        Task.FromResult<IReplicationLog>(new InMemoryReplicationLog(logLength));
+}
+
+/// <summary>The same contract on the real Lua scripts, on a redis-server of the test's own.</summary>
+public sealed class RedisReplicationLogContractTests : ReplicationLogContractTests, IAsyncLifetime
+{
+    private LocalRedisServer? _server;
+    private ConnectionMultiplexer? _redis;
+    private ServiceProvider? _services;
+
+    public async ValueTask InitializeAsync()
+    {
+        _server = await LocalRedisServer.StartAsync(TestContext.Current.CancellationToken);
+        _redis = await ConnectionMultiplexer.ConnectAsync(_server.ConnectionString);
+        _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+    }
+
+    private protected override async Task<IReplicationLog> CreateLogAsync(int logLength = 1_000)
+    {
+        // Every test gets its own key prefix, so tests share the server without sharing data.
+        var options = Options.Create(new ReplicationOptions { KeyPrefix = $"contract-{Guid.NewGuid():N}", LogLength = logLength });
+        var metrics = new ReplicationMetrics(
+            _services!.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), new Replica(new KeyValueStore()), new ReplicationStatus());
+        var log = new RedisReplicationLog(_redis!, options, new ReplicationSigner("contract key"), metrics, NullLogger<RedisReplicationLog>.Instance);
+        await log.TryCompleteRestoreAsync("epoch-1", TestContext.Current.CancellationToken);
+        return log;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_redis is not null)
+        {
+            await _redis.DisposeAsync();
+        }
+
+        _services?.Dispose();
+        if (_server is not null)
+        {
+            await _server.DisposeAsync();
+        }
+    }
+}
