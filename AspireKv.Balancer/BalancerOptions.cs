@@ -15,6 +15,13 @@ internal sealed class BalancerOptions
     [Required]
     public string LoadBalancingPolicy { get; set; } = Yarp.ReverseProxy.LoadBalancing.LoadBalancingPolicies.RoundRobin;
 
+    /// <summary>
+    /// How many requests per second one client (by IP address) may send through the balancer; above it, 429 with
+    /// Retry-After. Bursts up to one second's worth are allowed. 0 turns the limit off (benchmarks do).
+    /// </summary>
+    [Range(0, 10_000_000)]
+    public int RateLimitPerClient { get; set; } = 20_000;
+
     /// <summary>The most versions a backend may be behind and still get traffic under the LagAware policy.</summary>
     [Range(0, long.MaxValue)]
     public long MaxReplicationLag { get; set; } = 100;

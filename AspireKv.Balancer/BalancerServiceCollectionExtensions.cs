@@ -32,6 +32,7 @@ internal static class BalancerServiceCollectionExtensions
         services.AddSingleton<IActiveHealthCheckPolicy, ConsecutiveFailuresActiveHealthPolicy>();
         services.AddSingleton<ILoadBalancingPolicy, LagAwareLoadBalancingPolicy>();
 
+        services.AddClientRateLimiting();
         services.AddProblemDetails();
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, ContractsJsonContext.Default));
         return builder;
@@ -41,6 +42,7 @@ internal static class BalancerServiceCollectionExtensions
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseRateLimiter();
         app.MapRegistryApi();
         app.MapReverseProxy(proxy =>
         {
@@ -49,7 +51,7 @@ internal static class BalancerServiceCollectionExtensions
             proxy.UseSessionAffinity();
             proxy.UseLoadBalancing();
             proxy.UsePassiveHealthChecks();
-        });
+        }).RequireRateLimiting(ClientRateLimiting.PolicyName);
         return app;
     }
 }

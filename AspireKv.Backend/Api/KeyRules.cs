@@ -23,9 +23,11 @@ internal static class KeyRules
 
         foreach (var rune in key.EnumerateRunes())
         {
-            if (Rune.IsControl(rune) || Rune.IsWhiteSpace(rune) || rune == Rune.ReplacementChar)
+            // '%' is refused too: ASP.NET Core leaves a percent sequence that is not valid UTF-8 undecoded, so a
+            // key with '%' in it is either such a sequence or ambiguous with one.
+            if (Rune.IsControl(rune) || Rune.IsWhiteSpace(rune) || rune == Rune.ReplacementChar || rune.Value == '%')
             {
-                return "The key contains a control character, white space or an invalid character.";
+                return "The key contains a control character, white space, '%' or an invalid character.";
             }
         }
 

@@ -18,6 +18,8 @@ public sealed class KeyRulesTests
     [InlineData("tab\there")]
     [InlineData("new\nline")]
     [InlineData("nul\0")]
+    [InlineData("a%C3%28")]
+    [InlineData("100%")]
     public void Validate_EmptyOrWithWhiteSpaceOrControl_IsRejected(string key) => Assert.NotNull(KeyRules.Validate(key));
 
     [Fact]
