@@ -48,6 +48,45 @@ public sealed class MalformedRequestTests(GarnetAppFixture cluster) : ClusterTes
         }
     }
 
+    [Fact]
+    public async Task HeadersNotFinishedWithinTheHeadersTimeout_AreCutOff()
+    {
+        // Kestrel:Limits:RequestHeadersTimeout is 10 s; a client that never finishes its headers gets 408 or is closed.
+        var status = await SendRawAsync("backend-1", "GET /kv/a HTTP/1.1\r\nHost: x\r\n"u8.ToArray());
+
+        Assert.True(status is 0 or 408, $"Answered {status}.");
+    }
+
+    [Fact]
+    public async Task BodySentSlowerThanTheMinimumRate_IsCutOffAndWritesNothing()
+    {
+        var key = NewKey(nameof(BodySentSlowerThanTheMinimumRate_IsCutOffAndWritesNothing));
+        var endpoint = Cluster.Client("backend-1").BaseAddress!;
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync(endpoint.Host, endpoint.Port, Cancellation);
+        using var stream = tcp.GetStream();
+        await stream.WriteAsync(Encoding.ASCII.GetBytes($"PUT {KvRoutes.Key(key)} HTTP/1.1\r\nHost: x\r\nContent-Length: 10000\r\n\r\n"), Cancellation);
+
+        // One byte a second, far below Kestrel's minimum of 240 bytes/s: the connection is cut after the 5 s grace.
+        var cutOff = false;
+        for (var i = 0; i < 30 && !cutOff; i++)
+        {
+            try
+            {
+                await stream.WriteAsync("x"u8.ToArray(), Cancellation);
+                cutOff = tcp.Client.Poll(1_000_000, SelectMode.SelectRead);
+            }
+            catch (IOException)
+            {
+                cutOff = true;
+            }
+        }
+
+        Assert.True(cutOff, "The slow body was never cut off.");
+        using var read = await Cluster.Client("backend-1").GetAsync(KvRoutes.Key(key), Cancellation);
+        Assert.Equal(HttpStatusCode.NotFound, read.StatusCode);
+    }
+
     // Writes the bytes, optionally ends the sending half, and returns the status code of the answer (0 if none).
     private async Task<int> SendRawAsync(string target, byte[] request, bool closeAfterSending = false)
     {
