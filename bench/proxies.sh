@@ -11,7 +11,12 @@ dotnet build AspireKv.sln -c Release -v q -nologo >/dev/null
 work=$(mktemp -d)
 declare -A pid
 cleanup() {
-  for name in "${!pid[@]}"; do kill -9 "${pid[$name]}" 2>/dev/null || true; done
+  # TERM first: nginx's master stops its workers on TERM, but a killed master leaves them running.
+  for name in "${!pid[@]}"; do kill -TERM "${pid[$name]}" 2>/dev/null || true; done
+  for name in "${!pid[@]}"; do
+    for _ in $(seq 1 50); do kill -0 "${pid[$name]}" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "${pid[$name]}" 2>/dev/null || true
+  done
   rm -rf "$work"
 }
 trap cleanup EXIT
