@@ -9,5 +9,6 @@ var app = builder.Build();
 app.UseKeyValueBackend();
 app.MapDefaultEndpoints();
 app.MapKeyValueApi();
+app.MapWatchApi();
 app.MapAdminApi();
 app.Run();

@@ -11,5 +11,7 @@ namespace AspireKv.Contracts;
 [JsonSerializable(typeof(NodeStatus))]
 [JsonSerializable(typeof(StoreDigest))]
 [JsonSerializable(typeof(PeerStatus))]
+[JsonSerializable(typeof(KeyPage))]
+[JsonSerializable(typeof(ChangeEvent))]
 [JsonSerializable(typeof(IReadOnlyList<PeerStatus>))]
 public sealed partial class ContractsJsonContext : JsonSerializerContext;

@@ -6,6 +6,9 @@ public static class KvRoutes
     /// <summary>The public key-value API: <c>/kv/{key}</c>. The only prefix the balancer forwards.</summary>
     public const string KeyValuePrefix = "/kv";
 
+    /// <summary>The change stream: Server-Sent Events of every write, resumable with <c>Last-Event-ID</c>.</summary>
+    public const string Watch = "/watch";
+
     /// <summary>A backend's own replication state (<see cref="NodeStatus"/>).</summary>
     public const string AdminStatus = "/admin/status";
 

@@ -19,10 +19,24 @@ internal static class KeyValueApi
     public static RouteGroupBuilder MapKeyValueApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup(KvRoutes.KeyValuePrefix).WithTags("Key-value");
+        group.MapGet("/", ListKeys).WithName(nameof(ListKeys));
         group.MapGet("/{key}", GetValue).WithName(nameof(GetValue));
         group.MapPut("/{key}", PutValue).WithName(nameof(PutValue));
         group.MapDelete("/{key}", DeleteValue).WithName(nameof(DeleteValue));
         return group;
+    }
+
+    /// <summary>Lists live keys in ordinal order from this replica's memory, a page at a time.</summary>
+    public static Results<Ok<KeyPage>, ProblemHttpResult> ListKeys(string? prefix, string? after, int? limit, HttpResponse response, Replica replica)
+    {
+        var size = limit ?? KeyLister.DefaultLimit;
+        if (size is < 1 or > KeyLister.MaxLimit)
+        {
+            return BadRequest("Invalid limit", $"limit must be between 1 and {KeyLister.MaxLimit}.");
+        }
+
+        response.Headers[KvHeaders.AppliedVersion] = Text(replica.AppliedVersion);
+        return TypedResults.Ok(KeyLister.List(replica.Store.Entries, prefix, after, size));
     }
 
     /// <summary>Reads from this replica's memory at the consistency the client asks for.</summary>

@@ -20,7 +20,9 @@ internal static class ProxyConfigFactory
     /// <summary>The destination metadata key that holds the backend's name.</summary>
     public const string NameMetadata = "name";
 
-    /// <summary>The only route: the public key-value API. Admin and internal paths of the backends are not forwarded.</summary>
+    public const string WatchRouteId = "watch";
+
+    /// <summary>The public API only: keys and watches. Admin and internal paths of the backends are not forwarded.</summary>
     public static IReadOnlyList<RouteConfig> Routes { get; } =
     [
         new RouteConfig
@@ -28,6 +30,12 @@ internal static class ProxyConfigFactory
             RouteId = RouteId,
             ClusterId = ClusterId,
             Match = new RouteMatch { Path = KvRoutes.KeyValuePrefix + "/{**rest}" },
+        },
+        new RouteConfig
+        {
+            RouteId = WatchRouteId,
+            ClusterId = ClusterId,
+            Match = new RouteMatch { Path = KvRoutes.Watch },
         },
     ];
 

@@ -55,6 +55,7 @@ internal sealed class InProcessBackend : IAsyncDisposable
         app.UseKeyValueBackend();
         app.MapDefaultEndpoints();
         app.MapKeyValueApi();
+        app.MapWatchApi();
         app.MapAdminApi();
         await app.StartAsync();
 

@@ -1,0 +1,38 @@
+using AspireKv.Backend.Api;
+using AspireKv.Backend.Storage;
+
+namespace AspireKv.Backend.Tests.Api;
+
+public sealed class KeyListerTests
+{
+    private static readonly KeyValuePair<string, StoredEntry>[] Entries =
+    [
+        new("user:3", new StoredEntry(3, [1, 2, 3])),
+        new("user:1", new StoredEntry(1, [1])),
+        new("order:1", new StoredEntry(4, [1, 2])),
+        new("user:2", new StoredEntry(5, null)),
+        new("user:4", new StoredEntry(6, [])),
+    ];
+
+    [Fact]
+    public void List_Prefix_GivesLiveKeysInOrdinalOrderWithoutTombstones()
+    {
+        var page = KeyLister.List(Entries, "user:", null, 10);
+
+        Assert.Equal(["user:1", "user:3", "user:4"], page.Items.Select(i => i.Key));
+        Assert.Equal([1, 3, 0], page.Items.Select(i => i.Size));
+        Assert.Null(page.Next);
+    }
+
+    [Fact]
+    public void List_Paged_FollowsNextUntilTheEnd()
+    {
+        var first = KeyLister.List(Entries, null, null, 2);
+        var second = KeyLister.List(Entries, null, first.Next, 2);
+
+        Assert.Equal(["order:1", "user:1"], first.Items.Select(i => i.Key));
+        Assert.Equal("user:1", first.Next);
+        Assert.Equal(["user:3", "user:4"], second.Items.Select(i => i.Key));
+        Assert.Null(second.Next);
+    }
+}
