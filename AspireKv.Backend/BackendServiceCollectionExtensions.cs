@@ -73,6 +73,7 @@ internal static class BackendServiceCollectionExtensions
         services.AddHostedService<BalancerRegistrationService>();
 
         services.AddHealthChecks().AddCheck<ReplicationHealthCheck>("replication");
+        services.AddApiDescription();
         services.AddProblemDetails();
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, ContractsJsonContext.Default));
         services.Configure<ExceptionHandlerOptions>(handler =>

@@ -11,4 +11,5 @@ app.MapDefaultEndpoints();
 app.MapKeyValueApi();
 app.MapWatchApi();
 app.MapAdminApi();
+app.MapApiDescription();
 app.Run();

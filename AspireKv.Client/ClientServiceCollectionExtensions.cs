@@ -1,5 +1,5 @@
 using AspireKv.Client.Components;
-using AspireKv.Client.Services;
+using AspireKv.ApiClient;
 
 namespace AspireKv.Client;
 

@@ -14,7 +14,7 @@ internal static class AdminApi
     public static IEndpointRouteBuilder MapAdminApi(this IEndpointRouteBuilder app)
     {
         // Replication state is cluster state: only callers with the cluster secret may read it.
-        var admin = app.MapGroup(string.Empty).WithTags("Admin").RequireClusterSecret();
+        var admin = app.MapGroup(string.Empty).WithTags("Admin").RequireClusterSecret().ExcludeFromDescription();
         admin.MapGet(KvRoutes.AdminStatus, GetStatus).WithName(nameof(GetStatus));
         admin.MapGet(KvRoutes.AdminDigest, GetDigest).WithName(nameof(GetDigest));
         admin.MapGet(KvRoutes.AdminPeers, GetPeers).WithName(nameof(GetPeers));

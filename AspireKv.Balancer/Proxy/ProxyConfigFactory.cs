@@ -22,7 +22,10 @@ internal static class ProxyConfigFactory
 
     public const string WatchRouteId = "watch";
 
-    /// <summary>The public API only: keys and watches. Admin and internal paths of the backends are not forwarded.</summary>
+    /// <summary>
+    /// The public API only: keys, watches, and its description (OpenAPI document and reference page). Admin and
+    /// internal paths of the backends are not forwarded.
+    /// </summary>
     public static IReadOnlyList<RouteConfig> Routes { get; } =
     [
         new RouteConfig
@@ -36,6 +39,18 @@ internal static class ProxyConfigFactory
             RouteId = WatchRouteId,
             ClusterId = ClusterId,
             Match = new RouteMatch { Path = KvRoutes.Watch },
+        },
+        new RouteConfig
+        {
+            RouteId = "openapi",
+            ClusterId = ClusterId,
+            Match = new RouteMatch { Path = "/openapi/{**rest}" },
+        },
+        new RouteConfig
+        {
+            RouteId = "scalar",
+            ClusterId = ClusterId,
+            Match = new RouteMatch { Path = "/scalar/{**rest}" },
         },
     ];
 

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
-using AspireKv.Backend.Tests.Fakes;
+using AspireKv.Testing;
 using CsCheck;
 
 namespace AspireKv.Backend.Tests.Api;

@@ -1,5 +1,5 @@
 using System.Net;
-using AspireKv.Backend.Tests.Fakes;
+using AspireKv.Testing;
 
 namespace AspireKv.Backend.Tests.Api;
 

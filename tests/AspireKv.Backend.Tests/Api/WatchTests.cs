@@ -1,6 +1,6 @@
 using System.Net.Http.Headers;
 using System.Text.Json;
-using AspireKv.Backend.Tests.Fakes;
+using AspireKv.Testing;
 using AspireKv.Contracts;
 
 namespace AspireKv.Backend.Tests.Api;

@@ -2,7 +2,6 @@ using System.Text;
 using AspireKv.Backend.Diagnostics;
 using AspireKv.Backend.Replication;
 using AspireKv.Backend.Storage;
-using AspireKv.Backend.Tests.Fakes;
 using AspireKv.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;

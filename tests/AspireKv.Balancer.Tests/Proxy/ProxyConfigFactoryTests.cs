@@ -44,5 +44,5 @@ public sealed class ProxyConfigFactoryTests
 
     [Fact]
     public void Routes_ForwardOnlyThePublicApi() =>
-        Assert.Equal(["/kv/{**rest}", "/watch"], ProxyConfigFactory.Routes.Select(r => r.Match.Path));
+        Assert.Equal(["/kv/{**rest}", "/watch", "/openapi/{**rest}", "/scalar/{**rest}"], ProxyConfigFactory.Routes.Select(r => r.Match.Path));
 }

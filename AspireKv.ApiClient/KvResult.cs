@@ -1,4 +1,4 @@
-namespace AspireKv.Client.Services;
+namespace AspireKv.ApiClient;
 
 /// <summary>What one request to the cluster returned, with what the page shows about it.</summary>
 /// <param name="Operation">SET, GET or DELETE.</param>

@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using AspireKv.Backend.Replication;
 
-namespace AspireKv.Backend.Tests.Fakes;
+namespace AspireKv.Testing;
 
 /// <summary>
 /// <see cref="IReplicationLog"/> in memory, with the commit script's rules written out in C#. The contract tests

@@ -1,4 +1,5 @@
 using System.Net.Http.Headers;
+using AspireKv.Backend;
 using AspireKv.Backend.Api;
 using AspireKv.Backend.Replication;
 using Microsoft.AspNetCore.Builder;
@@ -6,7 +7,7 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
-namespace AspireKv.Backend.Tests.Fakes;
+namespace AspireKv.Testing;
 
 /// <summary>
 /// A whole backend (the real HTTP pipeline, store and replication code) in the test process, on ASP.NET Core's
@@ -57,6 +58,7 @@ internal sealed class InProcessBackend : IAsyncDisposable
         app.MapKeyValueApi();
         app.MapWatchApi();
         app.MapAdminApi();
+        app.MapApiDescription();
         await app.StartAsync();
 
         var backend = new InProcessBackend(app, log);
