@@ -13,22 +13,24 @@ namespace AspireKv.ApiClient;
 public sealed class KeyValueApiClient(HttpClient http)
 {
     /// <summary>A page of keys, or why there is none.</summary>
-    public async Task<(KeyPage? Page, string? Error)> ListAsync(string? prefix = null, string? after = null, int limit = 100, CancellationToken cancellationToken = default)
+    public async Task<KvListResult> ListAsync(string? prefix = null, string? after = null, int limit = 100, CancellationToken cancellationToken = default)
     {
         var query = $"{KvRoutes.KeyValuePrefix}?limit={limit}"
             + (string.IsNullOrEmpty(prefix) ? string.Empty : $"&prefix={Uri.EscapeDataString(prefix)}")
             + (string.IsNullOrEmpty(after) ? string.Empty : $"&after={Uri.EscapeDataString(after)}");
+        var started = Stopwatch.GetTimestamp();
         try
         {
             using var response = await http.GetAsync(new Uri(query, UriKind.Relative), cancellationToken).ConfigureAwait(false);
             var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+            var servedBy = response.Headers.TryGetValues(KvHeaders.ServedBy, out var names) ? names.FirstOrDefault() : null;
             return response.IsSuccessStatusCode
-                ? (JsonSerializer.Deserialize(body, ContractsJsonContext.Default.KeyPage), null)
-                : (null, DescribeProblem(response, body));
+                ? new KvListResult(JsonSerializer.Deserialize(body, ContractsJsonContext.Default.KeyPage), servedBy, Stopwatch.GetElapsedTime(started), null)
+                : new KvListResult(null, servedBy, Stopwatch.GetElapsedTime(started), DescribeProblem(response, body));
         }
         catch (HttpRequestException exception)
         {
-            return (null, $"The balancer could not be reached: {exception.Message}");
+            return new KvListResult(null, null, Stopwatch.GetElapsedTime(started), $"The balancer could not be reached: {exception.Message}");
         }
     }
 

@@ -40,6 +40,7 @@ if (settings.WithClient)
 {
     builder.AddProject<Projects.AspireKv_Client>("client")
         .WithReference(balancer)
+        .WithEnvironment("Cluster__Secret", clusterSecret)
         .WaitFor(balancer)
         .WithHttpHealthCheck(HealthEndpoints.Readiness)
         .WithExternalHttpEndpoints();

@@ -25,7 +25,7 @@ internal static class BackendResourceExtensions
             .WaitFor(redis)
             .WithHttpHealthCheck(HealthEndpoints.Readiness);
         backend.WithEnvironment("Node__PublicUrl", backend.GetEndpoint("http"));
-        return backend;
+        return backend.WithBackendFaultCommands(clusterSecret);
     }
 
     /// <summary>Lists <paramref name="backend"/> in the balancer's service discovery.</summary>

@@ -39,7 +39,8 @@ internal static class RedisResourceExtensions
         var garnet = builder.AddProject<Projects.AspireKv_GarnetHost>(name, options => options.ExcludeLaunchProfile = true)
             .WithEndpoint(name: "tcp", scheme: "tcp", isProxied: false, env: "GARNET_PORT")
             .WithEnvironment("Garnet__DataDirectory", dataDirectory)
-            .WithEnvironment("Garnet__Password", password);
+            .WithEnvironment("Garnet__Password", password)
+            .WithRestartEmptyCommand(dataDirectory);
         return (ConnectionTo(builder, garnet, password), name);
     }
 
@@ -49,7 +50,8 @@ internal static class RedisResourceExtensions
         const string name = "redis-server";
         Directory.CreateDirectory(dataDirectory);
         var server = builder.AddExecutable(name, "redis-server", dataDirectory)
-            .WithEndpoint(name: "tcp", scheme: "tcp", isProxied: false);
+            .WithEndpoint(name: "tcp", scheme: "tcp", isProxied: false)
+            .WithRestartEmptyCommand(dataDirectory);
         var endpoint = server.GetEndpoint("tcp");
         server.WithArgs(context =>
         {

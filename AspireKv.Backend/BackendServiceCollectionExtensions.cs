@@ -49,6 +49,7 @@ internal static class BackendServiceCollectionExtensions
         services.AddSingleton<Replica>();
         services.AddSingleton<ReplicationStatus>();
         services.AddSingleton<ReplicationMetrics>();
+        services.AddSingleton<RedisFaultSwitch>();
         services.AddSingleton<IReplicationLog, RedisReplicationLog>();
         services.AddSingleton<KeyValueWriter>();
         services.AddSingleton<KeyValueReader>();

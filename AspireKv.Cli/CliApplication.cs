@@ -100,10 +100,10 @@ internal sealed class CliApplication(TextReader input, TextWriter output, TextWr
         string? after = null;
         do
         {
-            var (page, problem) = await client.ListAsync(prefix, after, 1_000, cancellationToken).ConfigureAwait(false);
-            if (page is null)
+            var listed = await client.ListAsync(prefix, after, 1_000, cancellationToken).ConfigureAwait(false);
+            if (listed.Page is not { } page)
             {
-                await error.WriteLineAsync(problem).ConfigureAwait(false);
+                await error.WriteLineAsync(listed.Error).ConfigureAwait(false);
                 return ExitCodes.Failure;
             }
 

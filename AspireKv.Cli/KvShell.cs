@@ -72,10 +72,10 @@ internal sealed class KvShell(KeyValueApiClient client, TextReader input, TextWr
     private async Task ListAsync(CancellationToken cancellationToken)
     {
         var prefix = await AskAsync(prompts.Prefix, cancellationToken).ConfigureAwait(false);
-        var (page, error) = await client.ListAsync(prefix, cancellationToken: cancellationToken).ConfigureAwait(false);
-        if (page is null)
+        var listed = await client.ListAsync(prefix, cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (listed.Page is not { } page)
         {
-            await output.WriteLineAsync(error).ConfigureAwait(false);
+            await output.WriteLineAsync(listed.Error).ConfigureAwait(false);
             return;
         }
 

@@ -13,6 +13,16 @@ internal static class ClientServiceCollectionExtensions
     {
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddHttpClient<KeyValueApiClient>(http => http.BaseAddress = BalancerAddress);
+        // The registry needs the cluster secret: the AppHost passes it (Cluster:Secret), standalone appsettings.Development.json has one.
+        var clusterSecret = builder.Configuration["Cluster:Secret"];
+        builder.Services.AddHttpClient<ClusterStatusClient>(http =>
+        {
+            http.BaseAddress = BalancerAddress;
+            if (!string.IsNullOrEmpty(clusterSecret))
+            {
+                http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", clusterSecret);
+            }
+        });
         return builder;
     }
 

@@ -5,4 +5,5 @@ namespace AspireKv.Contracts;
 /// <param name="Address">The base URL the balancer forwards to, for example <c>http://localhost:5001</c>.</param>
 /// <param name="AppliedVersion">Every write up to this version is applied on the backend.</param>
 /// <param name="HeadVersion">The highest version the backend has seen; the balancer measures lag against the highest of these.</param>
-public sealed record BackendRegistration(string Name, string Address, long AppliedVersion = 0, long HeadVersion = 0);
+/// <param name="Keys">Live keys the backend holds.</param>
+public sealed record BackendRegistration(string Name, string Address, long AppliedVersion = 0, long HeadVersion = 0, long Keys = 0);

@@ -18,6 +18,9 @@ public static class KvRoutes
     /// <summary>What a backend knows of its peers (<see cref="PeerStatus"/>).</summary>
     public const string AdminPeers = "/admin/peers";
 
+    /// <summary>A simulated cut from Redis: <c>POST</c> cuts, <c>DELETE</c> reconnects (fault injection, behind the cluster secret).</summary>
+    public const string AdminRedisCutOff = "/admin/faults/redis-cutoff";
+
     /// <summary>The balancer's registry of backends.</summary>
     public const string Registry = "/registry";
 

@@ -15,6 +15,7 @@ namespace AspireKv.Contracts;
 /// <param name="LastProbeSucceeded">Whether that probe got a 2xx.</param>
 /// <param name="AppliedVersion">The applied version in its last renewal, if it reported one.</param>
 /// <param name="ReplicationLag">Versions it is behind the newest version any backend reported, if known.</param>
+/// <param name="Keys">Live keys it held at its last renewal, if it reported them.</param>
 public sealed record RegisteredBackend(
     string Id,
     string? Name,
@@ -29,4 +30,5 @@ public sealed record RegisteredBackend(
     double? LastProbeSecondsAgo,
     bool? LastProbeSucceeded,
     long? AppliedVersion,
-    long? ReplicationLag);
+    long? ReplicationLag,
+    long? Keys);

@@ -3,6 +3,7 @@ using AspireKv.Backend.Replication;
 using AspireKv.Backend.Node;
 using AspireKv.Backend.Storage;
 using AspireKv.Contracts;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace AspireKv.Backend.Api;
 
@@ -18,6 +19,8 @@ internal static class AdminApi
         admin.MapGet(KvRoutes.AdminStatus, GetStatus).WithName(nameof(GetStatus));
         admin.MapGet(KvRoutes.AdminDigest, GetDigest).WithName(nameof(GetDigest));
         admin.MapGet(KvRoutes.AdminPeers, GetPeers).WithName(nameof(GetPeers));
+        admin.MapPost(KvRoutes.AdminRedisCutOff, CutOffFromRedis).WithName(nameof(CutOffFromRedis));
+        admin.MapDelete(KvRoutes.AdminRedisCutOff, ReconnectToRedis).WithName(nameof(ReconnectToRedis));
         return app;
     }
 
@@ -38,6 +41,20 @@ internal static class AdminApi
             status.Restores,
             status.Epoch,
             Environment.ProcessId);
+    }
+
+    /// <summary>Simulates losing Redis (fault injection for demonstrations and tests).</summary>
+    public static NoContent CutOffFromRedis(RedisFaultSwitch faults)
+    {
+        faults.Cut();
+        return TypedResults.NoContent();
+    }
+
+    /// <summary>Ends a simulated loss of Redis; the backend catches up as after a real reconnection.</summary>
+    public static NoContent ReconnectToRedis(RedisFaultSwitch faults)
+    {
+        faults.Reconnect();
+        return TypedResults.NoContent();
     }
 
     public static IReadOnlyList<PeerStatus> GetPeers(PeerTable peers, ReplicationStatus status) => peers.Snapshot(status.HeadVersion);

@@ -6,12 +6,17 @@ using StackExchange.Redis;
 namespace AspireKv.Backend.Membership;
 
 /// <summary>Publishes and receives status announcements on Redis pub/sub. Only moves bytes.</summary>
-internal sealed class RedisPeerChannel(IConnectionMultiplexer redis, IOptions<ReplicationOptions> options)
+internal sealed class RedisPeerChannel(IConnectionMultiplexer redis, IOptions<ReplicationOptions> options, RedisFaultSwitch faults)
 {
     private readonly RedisChannel _channel = RedisChannel.Literal($"{options.Value.KeyPrefix}:status");
 
     public async Task PublishAsync(PeerAnnouncement announcement)
     {
+        if (faults.CutOff)
+        {
+            return;
+        }
+
         try
         {
             await redis.GetSubscriber().PublishAsync(
@@ -28,6 +33,11 @@ internal sealed class RedisPeerChannel(IConnectionMultiplexer redis, IOptions<Re
         var queue = await redis.GetSubscriber().SubscribeAsync(_channel).ConfigureAwait(false);
         queue.OnMessage(message =>
         {
+            if (faults.CutOff)
+            {
+                return;
+            }
+
             try
             {
                 if (JsonSerializer.Deserialize((byte[])message.Message!, MembershipJsonContext.Default.PeerAnnouncement) is { Name.Length: > 0 } announcement)

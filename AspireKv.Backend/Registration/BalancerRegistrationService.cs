@@ -71,7 +71,8 @@ internal sealed class BalancerRegistrationService(
 
     private async Task RenewAsync(CancellationToken cancellationToken)
     {
-        var registration = new BackendRegistration(node.Name, node.PublicUrl!.ToString(), replica.AppliedVersion, status.HeadVersion);
+        var registration = new BackendRegistration(
+            node.Name, node.PublicUrl!.ToString(), replica.AppliedVersion, status.HeadVersion, replica.Store.LiveKeyCount);
         try
         {
             var http = httpClientFactory.CreateClient(HttpClientName);

@@ -13,6 +13,7 @@ internal sealed class RedisReplicationLog(
     IConnectionMultiplexer redis,
     IOptions<ReplicationOptions> options,
     ReplicationSigner signer,
+    RedisFaultSwitch faults,
     ReplicationMetrics metrics,
     ILogger<RedisReplicationLog> logger) : IReplicationLog
 {
@@ -100,6 +101,8 @@ internal sealed class RedisReplicationLog(
                 throw new ReplicationUnavailableException("Redis failed while the durable copy was read.", exception);
             }
 
+            faults.ThrowIfCutOff();
+
             if (TryDecode(field.Value, out var entry))
             {
                 yield return entry;
@@ -118,11 +121,17 @@ internal sealed class RedisReplicationLog(
                 onReconnected();
             }
         };
+        faults.Reconnected += onReconnected;
 
         var queue = await Guard(() => redis.GetSubscriber().SubscribeAsync(_keys.Changes)).ConfigureAwait(false);
         // ChannelMessageQueue delivers one message at a time in arrival order, which keeps gaps meaningful.
         queue.OnMessage(message =>
         {
+            if (faults.CutOff)
+            {
+                return; // a simulated cut: what is published meanwhile never arrives
+            }
+
             // Only messages signed with the cluster's key are applied; anything else is dropped and counted.
             if (!signer.TryVerify((byte[]?)message.Message ?? [], out var verified))
             {
@@ -188,8 +197,9 @@ internal sealed class RedisReplicationLog(
         return false;
     }
 
-    private static async Task<T> Guard<T>(Func<Task<T>> call)
+    private async Task<T> Guard<T>(Func<Task<T>> call)
     {
+        faults.ThrowIfCutOff();
         try
         {
             return await call().ConfigureAwait(false);

@@ -15,4 +15,4 @@ internal sealed record BackendEntry(
 }
 
 /// <summary>A backend's replication state as of one renewal.</summary>
-internal sealed record ReplicationReport(long AppliedVersion, long HeadVersion, DateTimeOffset ReportedAt);
+internal sealed record ReplicationReport(long AppliedVersion, long HeadVersion, DateTimeOffset ReportedAt, long Keys = 0);

@@ -29,14 +29,14 @@ internal sealed class BackendRegistry(TimeProvider time, IOptions<BalancerOption
     /// Registers or renews <paramref name="name"/> at <paramref name="address"/> (already normalised).
     /// Returns true when this changed the destinations, false for a plain renewal.
     /// </summary>
-    public bool Register(string name, Uri address, long appliedVersion = 0, long headVersion = 0)
+    public bool Register(string name, Uri address, long appliedVersion = 0, long headVersion = 0, long keys = 0)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentNullException.ThrowIfNull(address);
         var id = address.ToString();
         var now = time.GetUtcNow();
         var until = now + _ttl;
-        var report = new ReplicationReport(appliedVersion, headVersion, now);
+        var report = new ReplicationReport(appliedVersion, headVersion, now, keys);
         bool changed;
         lock (_lock)
         {

@@ -51,7 +51,8 @@ internal static class RegistryApi
                     probe is null ? null : Math.Round((now - probe.At).TotalSeconds, 3),
                     probe?.Succeeded,
                     entry.Replication?.AppliedVersion,
-                    registry.ReplicationLag(entry.Id));
+                    registry.ReplicationLag(entry.Id),
+                    entry.Replication?.Keys);
             }),
         ];
     }
@@ -69,7 +70,7 @@ internal static class RegistryApi
             return Invalid($"'{registration.Address}' is not an absolute http(s) URL without path or query.");
         }
 
-        if (registry.Register(name, address, registration.AppliedVersion, registration.HeadVersion))
+        if (registry.Register(name, address, registration.AppliedVersion, registration.HeadVersion, registration.Keys))
         {
             Log.Registered(logger, name, address);
         }

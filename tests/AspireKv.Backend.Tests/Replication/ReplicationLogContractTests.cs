@@ -250,7 +250,7 @@ public sealed class RedisReplicationLogContractTests : ReplicationLogContractTes
         var options = Options.Create(new ReplicationOptions { KeyPrefix = $"contract-{Guid.NewGuid():N}", LogLength = logLength });
         var metrics = new ReplicationMetrics(
             _services!.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), new Replica(new KeyValueStore()), new ReplicationStatus());
-        var log = new RedisReplicationLog(_redis!, options, new ReplicationSigner("contract key"), metrics, NullLogger<RedisReplicationLog>.Instance);
+        var log = new RedisReplicationLog(_redis!, options, new ReplicationSigner("contract key"), new RedisFaultSwitch(), metrics, NullLogger<RedisReplicationLog>.Instance);
         await log.TryCompleteRestoreAsync("epoch-1", TestContext.Current.CancellationToken);
         return log;
     }
