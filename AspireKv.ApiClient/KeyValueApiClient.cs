@@ -12,6 +12,8 @@ namespace AspireKv.ApiClient;
 /// </summary>
 public sealed class KeyValueApiClient(HttpClient http)
 {
+    private static readonly TimeSpan ReconnectDelay = TimeSpan.FromMilliseconds(500);
+
     /// <summary>A page of keys, or why there is none.</summary>
     public async Task<KvListResult> ListAsync(string? prefix = null, string? after = null, int limit = 100, CancellationToken cancellationToken = default)
     {
@@ -65,7 +67,7 @@ public sealed class KeyValueApiClient(HttpClient http)
             if (response is null || !response.IsSuccessStatusCode)
             {
                 response?.Dispose();
-                await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
+                await Task.Delay(ReconnectDelay, cancellationToken).ConfigureAwait(false);
                 continue;
             }
 
@@ -77,6 +79,9 @@ public sealed class KeyValueApiClient(HttpClient http)
                     yield return change;
                 }
             }
+
+            // The stream ended (a backend died, or a proxy closed it): reconnect after a breath, not in a tight loop.
+            await Task.Delay(ReconnectDelay, cancellationToken).ConfigureAwait(false);
         }
     }
 
