@@ -90,4 +90,15 @@ internal static class BackendServiceCollectionExtensions
         app.UseStatusCodePages();
         return app;
     }
+
+    /// <summary>Maps every endpoint a backend serves, so the program and the in-process test host serve the same set.</summary>
+    public static WebApplication MapKeyValueBackend(this WebApplication app)
+    {
+        app.MapDefaultEndpoints();
+        app.MapKeyValueApi();
+        app.MapWatchApi();
+        app.MapAdminApi();
+        app.MapApiDescription();
+        return app;
+    }
 }

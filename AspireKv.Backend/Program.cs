@@ -1,5 +1,4 @@
 using AspireKv.Backend;
-using AspireKv.Backend.Api;
 
 var builder = WebApplication.CreateBuilder(StandaloneArguments.Expand(args));
 builder.AddServiceDefaults();
@@ -7,9 +6,5 @@ builder.AddKeyValueBackend();
 
 var app = builder.Build();
 app.UseKeyValueBackend();
-app.MapDefaultEndpoints();
-app.MapKeyValueApi();
-app.MapWatchApi();
-app.MapAdminApi();
-app.MapApiDescription();
+app.MapKeyValueBackend();
 app.Run();
