@@ -1,0 +1,1 @@
+namespace AspireKv.Chaos.Tests;
