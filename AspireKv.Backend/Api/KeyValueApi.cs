@@ -137,6 +137,17 @@ internal static class KeyValueApi
         {
             result = await writer.WriteAsync(write, cancellationToken).ConfigureAwait(false);
         }
+        catch (ReplicationUnavailableException exception) when (exception.OutcomeUnknown)
+        {
+            // The commit may have run in Redis before the connection failed: saying "nothing was written" could
+            // be false, and a client that believed it could lose track of a write. 504: the gateway's upstream did
+            // not answer.
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status504GatewayTimeout,
+                title: "Write outcome unknown",
+                detail: "The connection to Redis failed while the write was in flight: it may or may not have been committed. "
+                    + "Retry with the same Idempotency-Key to learn its version, or read the key. " + exception.Message);
+        }
         catch (ReplicationUnavailableException exception)
         {
             return Unavailable(

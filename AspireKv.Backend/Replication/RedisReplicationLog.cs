@@ -43,9 +43,7 @@ internal sealed class RedisReplicationLog(
         var version = (long)result[1];
         if ((long)result[0] == CommitScript.Committed)
         {
-            // Fire and forget: the write is already durable, and a message lost on the way is read back from the log.
-            var signed = signer.Sign(ReplicationMessageCodec.EncodeMessage(version, body));
-            await Guard(() => Database.PublishAsync(_keys.Changes, signed, CommandFlags.FireAndForget)).ConfigureAwait(false);
+            await PublishCommittedAsync(version, body).ConfigureAwait(false);
         }
 
         return (long)result[0] switch
@@ -197,6 +195,22 @@ internal sealed class RedisReplicationLog(
         return false;
     }
 
+    // The write is already durable when this runs: failing to announce it must not fail the write, whose client
+    // would be told that nothing was written. Peers that miss the message read the entry back from the log when
+    // they see the next version or the next heartbeat.
+    private async Task PublishCommittedAsync(long version, byte[] body)
+    {
+        try
+        {
+            var signed = signer.Sign(ReplicationMessageCodec.EncodeMessage(version, body));
+            await Guard(() => Database.PublishAsync(_keys.Changes, signed, CommandFlags.FireAndForget)).ConfigureAwait(false);
+        }
+        catch (ReplicationUnavailableException exception)
+        {
+            Log.PublishFailed(logger, version, exception.Message);
+        }
+    }
+
     private async Task<T> Guard<T>(Func<Task<T>> call)
     {
         faults.ThrowIfCutOff();
@@ -206,9 +220,19 @@ internal sealed class RedisReplicationLog(
         }
         catch (Exception exception) when (IsUnavailable(exception))
         {
-            throw new ReplicationUnavailableException("Redis is not reachable: " + exception.Message, exception);
+            throw new ReplicationUnavailableException("Redis is not reachable: " + exception.Message, exception, MayHaveReachedRedis(exception));
         }
     }
+
+    // With the fail-fast backlog a call made while no connection is up fails at once, unsent; so does one that
+    // timed out still waiting to be sent. Anything else (a timeout after sending, a connection that broke under
+    // a call in flight) may have been executed by Redis.
+    internal static bool MayHaveReachedRedis(Exception exception) => exception switch
+    {
+        RedisConnectionException { FailureType: ConnectionFailureType.UnableToConnect or ConnectionFailureType.UnableToResolvePhysicalConnection } => false,
+        RedisTimeoutException { Commandstatus: CommandStatus.WaitingToBeSent } => false,
+        _ => true,
+    };
 
     // Connection loss, timeouts and a server that is starting or busy mean "try again later". Any other
     // server error (a broken script, say) is a bug and must surface as one, not as a 503.
