@@ -141,6 +141,8 @@ internal sealed class RetryOnAnotherBackendMiddleware(
                 Detail = tried == 0
                     ? "Every backend is down or still catching up; the balancer has nowhere to send the request."
                     : $"The request failed on {tried} backend(s) and no other backend is available.",
+                // With 0 attempts the request reached no backend, so even a write certainly did not happen.
+                Extensions = { ["attempts"] = tried },
             },
         }).ConfigureAwait(false);
     }

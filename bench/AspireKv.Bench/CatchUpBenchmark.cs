@@ -13,11 +13,11 @@ internal sealed class CatchUpBenchmark(string repositoryRoot, int writes)
 {
     public async Task<int> RunAsync()
     {
-        await using var cluster = new LocalCluster(repositoryRoot);
-        var redisPort = await cluster.StartRedisAsync();
+        await using var cluster = new ProcessCluster(repositoryRoot);
+        var redisPort = (await cluster.StartRedisAsync()).Port;
         await using var proxy = new TcpFaultProxy(() => new Uri($"tcp://127.0.0.1:{redisPort}"));
-        var a = await cluster.StartBackendAsync("backend-a", redisPort);
-        var b = await cluster.StartBackendAsync("backend-b", proxy.Port);
+        var a = (await cluster.StartBackendAsync("backend-a", redisPort)).Address;
+        var b = (await cluster.StartBackendAsync("backend-b", proxy.Port)).Address;
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 });
         http.DefaultRequestHeaders.Authorization = new("Bearer", cluster.Secret);
 
@@ -34,7 +34,7 @@ internal sealed class CatchUpBenchmark(string repositoryRoot, int writes)
             $"({(status.FullResyncs > resyncsBefore ? "by reloading the durable copy" : "from the recent log")}; includes StackExchange.Redis's reconnect delay).");
 
         var join = Stopwatch.StartNew();
-        var c = await cluster.StartBackendAsync("backend-c", redisPort);
+        var c = (await cluster.StartBackendAsync("backend-c", redisPort)).Address;
         var ready = join.Elapsed;
         await WaitForVersionAsync(http, c, head);
         Console.WriteLine($"A new backend C started against the same Redis was ready (caught up) {ready.TotalSeconds:0.00} s after its process started, " +

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using AspireKv.Contracts;
+using AspireKv.Testing;
 
 namespace AspireKv.Bench;
 
@@ -12,9 +13,9 @@ internal sealed class ConsistencyBenchmark(string repositoryRoot, int reads)
 {
     public async Task<int> RunAsync()
     {
-        await using var cluster = new LocalCluster(repositoryRoot);
-        var redisPort = await cluster.StartRedisAsync();
-        var backend = await cluster.StartBackendAsync("backend-1", redisPort);
+        await using var cluster = new ProcessCluster(repositoryRoot);
+        var redisPort = (await cluster.StartRedisAsync()).Port;
+        var backend = (await cluster.StartBackendAsync("backend-1", redisPort)).Address;
         await cluster.StartBackendAsync("backend-2", redisPort);
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 });
         http.DefaultRequestHeaders.Authorization = new("Bearer", cluster.Secret);

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using AspireKv.Contracts;
+using AspireKv.Testing;
 
 namespace AspireKv.Bench;
 
@@ -14,13 +15,13 @@ internal sealed class LagBenchmark(string repositoryRoot, TimeSpan duration)
 {
     public async Task<int> RunAsync()
     {
-        await using var cluster = new LocalCluster(repositoryRoot);
-        var redisPort = await cluster.StartRedisAsync();
+        await using var cluster = new ProcessCluster(repositoryRoot);
+        var redisPort = (await cluster.StartRedisAsync()).Port;
         Uri[] backends =
         [
-            await cluster.StartBackendAsync("backend-1", redisPort),
-            await cluster.StartBackendAsync("backend-2", redisPort),
-            await cluster.StartBackendAsync("backend-3", redisPort),
+            (await cluster.StartBackendAsync("backend-1", redisPort)).Address,
+            (await cluster.StartBackendAsync("backend-2", redisPort)).Address,
+            (await cluster.StartBackendAsync("backend-3", redisPort)).Address,
         ];
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 });
         http.DefaultRequestHeaders.Authorization = new("Bearer", cluster.Secret);

@@ -1,1 +1,48 @@
-Console.WriteLine("chaos");
+using System.CommandLine;
+using AspireKv.Chaos.Running;
+
+// The chaos runner: starts AspireKv as processes, drives concurrent clients through the balancer while injecting
+// seeded faults, and checks the recorded history. Exit code 0 when every invariant held, 1 when one did not.
+var seed = new Option<int>("--seed") { Description = "Seeds the faults and the clients' choices.", DefaultValueFactory = _ => 1 };
+var seconds = new Option<int?>("--seconds") { Description = "How long the clients work (default 45 s; with --ops alone, up to an hour)." };
+var minutes = new Option<int?>("--minutes") { Description = "How long the clients work, in minutes (overrides --seconds)." };
+var ops = new Option<int?>("--ops") { Description = "Stop after this many operations (and at the latest after the time)." };
+var clients = new Option<int>("--clients") { Description = "Concurrent clients.", DefaultValueFactory = _ => 6 };
+var keys = new Option<int>("--keys") { Description = "Size of the key space.", DefaultValueFactory = _ => 10 };
+var output = new Option<string?>("--output") { Description = "Where the summary and the history go." };
+var keepHistory = new Option<bool>("--keep-history") { Description = "Write the history even when every check passes." };
+
+var root = new RootCommand("AspireKv's chaos runner: real processes, concurrent clients, seeded faults, checked histories.")
+{
+    seed, seconds, minutes, ops, clients, keys, output, keepHistory,
+};
+root.SetAction(async (parse, _) =>
+{
+    var defaults = new ChaosOptions();
+    var options = defaults with
+    {
+        Seed = parse.GetValue(seed),
+        Duration = (parse.GetValue(minutes), parse.GetValue(seconds), parse.GetValue(ops)) switch
+        {
+            ({ } m, _, _) => TimeSpan.FromMinutes(m),
+            (null, { } s, _) => TimeSpan.FromSeconds(s),
+            (null, null, not null) => TimeSpan.FromHours(1),
+            _ => defaults.Duration,
+        },
+        Operations = parse.GetValue(ops) ?? int.MaxValue,
+        Clients = parse.GetValue(clients),
+        Keys = parse.GetValue(keys),
+        OutputDirectory = parse.GetValue(output) ?? defaults.OutputDirectory,
+        KeepHistory = parse.GetValue(keepHistory),
+    };
+    var report = await ChaosRun.RunAsync(options, Console.Out);
+    Console.WriteLine();
+    Console.Write(report.Summary);
+    if (report.HistoryFile is not null)
+    {
+        Console.WriteLine($"history: {report.HistoryFile}");
+    }
+
+    return report.Passed ? 0 : 1;
+});
+return await root.Parse(args).InvokeAsync();

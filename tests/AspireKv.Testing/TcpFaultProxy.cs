@@ -6,7 +6,8 @@ namespace AspireKv.Testing;
 /// <summary>
 /// A TCP proxy between one backend and Redis that a test can cut: cutting closes every open connection and
 /// drops new ones at once, as a network partition that the client notices; restoring lets connections through
-/// again. The target is resolved on each connection, because Redis's port is known only once the app runs.
+/// again. It can also slow the link (<see cref="Delay"/>). The target is resolved on each connection, because
+/// Redis's port is known only once the app runs.
 /// </summary>
 public sealed class TcpFaultProxy : IAsyncDisposable
 {
@@ -45,6 +46,9 @@ public sealed class TcpFaultProxy : IAsyncDisposable
 
     /// <summary>Lets connections through again.</summary>
     public void Restore() => _cut = false;
+
+    /// <summary>Added before every chunk is passed on, in both directions: a slow link. Zero by default.</summary>
+    public TimeSpan Delay { get; set; }
 
     public async ValueTask DisposeAsync()
     {
@@ -93,7 +97,7 @@ public sealed class TcpFaultProxy : IAsyncDisposable
             using var inStream = inbound.GetStream();
             using var outStream = outbound.GetStream();
             // When either direction ends (or the proxy is cut), both sockets are closed.
-            await Task.WhenAny(inStream.CopyToAsync(outStream, _stopping.Token), outStream.CopyToAsync(inStream, _stopping.Token));
+            await Task.WhenAny(PumpAsync(inStream, outStream), PumpAsync(outStream, inStream));
         }
         catch (Exception exception) when (exception is IOException or SocketException or ObjectDisposedException or OperationCanceledException or InvalidOperationException)
         {
@@ -108,6 +112,21 @@ public sealed class TcpFaultProxy : IAsyncDisposable
 
             inbound.Dispose();
             outbound.Dispose();
+        }
+    }
+
+    private async Task PumpAsync(Stream from, Stream to)
+    {
+        var buffer = new byte[16 * 1024];
+        int read;
+        while ((read = await from.ReadAsync(buffer, _stopping.Token)) > 0)
+        {
+            if (Delay > TimeSpan.Zero)
+            {
+                await Task.Delay(Delay, _stopping.Token);
+            }
+
+            await to.WriteAsync(buffer.AsMemory(0, read), _stopping.Token);
         }
     }
 }

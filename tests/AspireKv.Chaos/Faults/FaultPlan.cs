@@ -1,0 +1,38 @@
+namespace AspireKv.Chaos.Faults;
+
+/// <summary>One fault to inject: what, to whom, for how long, and how long to wait before it.</summary>
+public sealed record PlannedFault(FaultKind Kind, string Target, TimeSpan Duration, TimeSpan PauseBefore);
+
+/// <summary>
+/// The seeded sequence of faults of a run: pure, so a seed always gives the same faults in the same order. Faults
+/// come in rounds, each a shuffle of every kind, so a short run sees every kind once and a long one sees them
+/// all equally often. Faults do not overlap: the runner heals one and waits for the cluster to recover before
+/// the next, because the design excludes some double faults (Redis losing its data while the only backend
+/// holding a write is down).
+/// </summary>
+public static class FaultPlan
+{
+    public static IEnumerable<PlannedFault> Create(int seed, IReadOnlyList<string> backends, TimeSpan minDuration, TimeSpan maxDuration)
+    {
+        ArgumentNullException.ThrowIfNull(backends);
+        if (backends.Count == 0)
+        {
+            throw new ArgumentException("At least one backend is needed.", nameof(backends));
+        }
+
+        var random = new Random(seed);
+        var kinds = Enum.GetValues<FaultKind>();
+        while (true)
+        {
+            var round = kinds.ToArray();
+            random.Shuffle(round);
+            foreach (var kind in round)
+            {
+                var target = kind.TargetsBackend() ? backends[random.Next(backends.Count)] : kind is FaultKind.RestartBalancer ? "balancer" : "redis";
+                var duration = minDuration + ((maxDuration - minDuration) * random.NextDouble());
+                var pause = TimeSpan.FromMilliseconds(500 + random.Next(1_500));
+                yield return new PlannedFault(kind, target, duration, pause);
+            }
+        }
+    }
+}

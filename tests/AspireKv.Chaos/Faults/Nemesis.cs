@@ -1,0 +1,117 @@
+using System.Diagnostics;
+using AspireKv.Chaos.History;
+using AspireKv.Chaos.Running;
+
+namespace AspireKv.Chaos.Faults;
+
+/// <summary>
+/// Injects the planned faults one after another into the running cluster while the clients work, heals each
+/// one, and waits for the cluster to be whole again before the next: every backend ready and the balancer up.
+/// Records when each fault began and ended, on the clients' clock.
+/// </summary>
+internal sealed class Nemesis(ChaosCluster cluster, Stopwatch clock, TimeSpan slowLinkDelay, TimeSpan recoveryTimeout)
+{
+    private readonly List<FaultEvent> _events = [];
+
+    public IReadOnlyList<FaultEvent> Events => _events;
+
+    /// <summary>Faults the cluster did not recover from within the timeout: each is a failed liveness check.</summary>
+    public List<string> Unrecovered { get; } = [];
+
+    public async Task RunAsync(IEnumerable<PlannedFault> plan, CancellationToken stop)
+    {
+        foreach (var fault in plan)
+        {
+            try
+            {
+                await Task.Delay(fault.PauseBefore, stop).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            var started = Now();
+            await BeginAsync(fault).ConfigureAwait(false);
+            // A fault lasts its duration even if the run ends meanwhile; healing is never skipped.
+            await Task.Delay(fault.Duration, CancellationToken.None).ConfigureAwait(false);
+            await EndAsync(fault).ConfigureAwait(false);
+            _events.Add(new FaultEvent(fault.Kind.ToString(), fault.Target, started, Now()));
+            await WaitRecoveredAsync(fault).ConfigureAwait(false);
+            if (stop.IsCancellationRequested)
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task BeginAsync(PlannedFault fault)
+    {
+        switch (fault.Kind)
+        {
+            case FaultKind.KillBackend:
+                await cluster.Backend(fault.Target).Process.KillAsync().ConfigureAwait(false);
+                break;
+            case FaultKind.PauseBackend:
+                await cluster.Backend(fault.Target).Process.PauseAsync().ConfigureAwait(false);
+                break;
+            case FaultKind.CutBackendFromRedis:
+                cluster.Backend(fault.Target).RedisLink.Cut();
+                break;
+            case FaultKind.SlowBackendLink:
+                cluster.Backend(fault.Target).RedisLink.Delay = slowLinkDelay;
+                break;
+            case FaultKind.RestartRedis or FaultKind.RestartRedisEmpty:
+                await cluster.Redis.KillAsync().ConfigureAwait(false);
+                break;
+            case FaultKind.RestartBalancer:
+                await cluster.Balancer.KillAsync().ConfigureAwait(false);
+                break;
+        }
+    }
+
+    private async Task EndAsync(PlannedFault fault)
+    {
+        switch (fault.Kind)
+        {
+            case FaultKind.KillBackend:
+                await ChaosCluster.RestartAsync(cluster.Backend(fault.Target).Process).ConfigureAwait(false);
+                break;
+            case FaultKind.PauseBackend:
+                await cluster.Backend(fault.Target).Process.ResumeAsync().ConfigureAwait(false);
+                break;
+            case FaultKind.CutBackendFromRedis:
+                cluster.Backend(fault.Target).RedisLink.Restore();
+                break;
+            case FaultKind.SlowBackendLink:
+                cluster.Backend(fault.Target).RedisLink.Delay = TimeSpan.Zero;
+                break;
+            case FaultKind.RestartRedis or FaultKind.RestartRedisEmpty:
+                await cluster.RestartRedisAsync(keepData: fault.Kind == FaultKind.RestartRedis).ConfigureAwait(false);
+                break;
+            case FaultKind.RestartBalancer:
+                await ChaosCluster.RestartAsync(cluster.Balancer).ConfigureAwait(false);
+                break;
+        }
+    }
+
+    private async Task WaitRecoveredAsync(PlannedFault fault)
+    {
+        try
+        {
+            foreach (var backend in cluster.Backends)
+            {
+                await Testing.ProcessCluster.WaitHealthyAsync(backend.Process.Address, recoveryTimeout).ConfigureAwait(false);
+            }
+
+            await Testing.ProcessCluster.WaitHealthyAsync(cluster.Balancer.Address, recoveryTimeout).ConfigureAwait(false);
+        }
+        catch (TimeoutException exception)
+        {
+            Unrecovered.Add($"{fault.Kind} of {fault.Target}: {exception.Message}");
+            await cluster.HealAsync().ConfigureAwait(false);
+        }
+    }
+
+    private long Now() => (long)clock.Elapsed.TotalMicroseconds;
+}

@@ -1,0 +1,98 @@
+using System.Globalization;
+using AspireKv.Testing;
+
+namespace AspireKv.Chaos.Running;
+
+/// <summary>A backend of the run and the fault proxy on its link to Redis.</summary>
+public sealed record ChaosBackend(ServiceProcess Process, TcpFaultProxy RedisLink)
+{
+    public string Name => Process.Name;
+}
+
+/// <summary>
+/// The system under test as real processes: redis-server with an append-only file synced on every write, three
+/// backends that reach Redis each through a fault proxy of their own (so one can be cut off or slowed alone), and
+/// the balancer the clients talk to; the backends register with it.
+/// </summary>
+public sealed class ChaosCluster : IAsyncDisposable
+{
+    private readonly ProcessCluster _processes;
+    private readonly List<ChaosBackend> _backends = [];
+
+    private ChaosCluster(ProcessCluster processes) => _processes = processes;
+
+    public ServiceProcess Redis { get; private set; } = null!;
+
+    public ServiceProcess Balancer { get; private set; } = null!;
+
+    public IReadOnlyList<ChaosBackend> Backends => _backends;
+
+    /// <summary>The cluster secret: admin endpoints (status, digest) need it.</summary>
+    public string Secret => _processes.Secret;
+
+    public static async Task<ChaosCluster> StartAsync(string repositoryRoot, string configuration, int backends)
+    {
+        var cluster = new ChaosCluster(new ProcessCluster(repositoryRoot, configuration));
+        try
+        {
+            // Every client of the run comes from 127.0.0.1: one rate-limit partition, which must not throttle them.
+            cluster._processes.BalancerSettings["Balancer__RateLimitPerClient"] = "1000000";
+            cluster.Redis = await cluster._processes.StartRedisAsync(appendOnly: true).ConfigureAwait(false);
+            cluster.Balancer = await cluster._processes.StartBalancerAsync().ConfigureAwait(false);
+            for (var i = 1; i <= backends; i++)
+            {
+                var redisPort = cluster.Redis.Port;
+                var link = new TcpFaultProxy(() => new Uri(string.Create(CultureInfo.InvariantCulture, $"tcp://127.0.0.1:{redisPort}")));
+                var process = await cluster._processes.StartBackendAsync($"backend-{i}", link.Port, cluster.Balancer.Address).ConfigureAwait(false);
+                cluster._backends.Add(new ChaosBackend(process, link));
+            }
+
+            return cluster;
+        }
+        catch
+        {
+            await cluster.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    public ChaosBackend Backend(string name) => _backends.Single(b => b.Name == name);
+
+    public static Task RestartAsync(ServiceProcess process) => ProcessCluster.RestartAsync(process);
+
+    public Task RestartRedisAsync(bool keepData) => _processes.RestartRedisAsync(Redis, keepData);
+
+    /// <summary>Undoes whatever fault may still be in place: resumes, reconnects and restarts what is down.</summary>
+    public async Task HealAsync()
+    {
+        foreach (var backend in _backends)
+        {
+            backend.RedisLink.Restore();
+            backend.RedisLink.Delay = TimeSpan.Zero;
+            if (backend.Process.IsPaused)
+            {
+                await backend.Process.ResumeAsync().ConfigureAwait(false);
+            }
+
+            if (!backend.Process.IsRunning)
+            {
+                await RestartAsync(backend.Process).ConfigureAwait(false);
+            }
+        }
+
+        if (!Balancer.IsRunning)
+        {
+            await RestartAsync(Balancer).ConfigureAwait(false);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        // Processes first: a backend that lost its proxy would only log reconnection attempts.
+        await _processes.DisposeAsync().ConfigureAwait(false);
+        foreach (var backend in _backends)
+        {
+            await backend.RedisLink.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+}

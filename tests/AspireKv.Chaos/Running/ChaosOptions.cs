@@ -1,0 +1,48 @@
+namespace AspireKv.Chaos.Running;
+
+/// <summary>What a chaos run does. The defaults are the short run that CI executes.</summary>
+public sealed record ChaosOptions
+{
+    /// <summary>Seeds the faults and every client's choices.</summary>
+    public int Seed { get; init; } = 1;
+
+    /// <summary>How long the clients work (faults are injected meanwhile). The run also stops at <see cref="Operations"/>.</summary>
+    public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(45);
+
+    /// <summary>Stop after this many operations, if that comes before <see cref="Duration"/>.</summary>
+    public int Operations { get; init; } = int.MaxValue;
+
+    /// <summary>Concurrent clients, each a sequential process.</summary>
+    public int Clients { get; init; } = 6;
+
+    /// <summary>Size of the key space: few keys make many concurrent operations on each key.</summary>
+    public int Keys { get; init; } = 10;
+
+    public int Backends { get; init; } = 3;
+
+    /// <summary>How long each fault lasts, at least and at most.</summary>
+    public TimeSpan MinFault { get; init; } = TimeSpan.FromSeconds(1);
+
+    public TimeSpan MaxFault { get; init; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>The delay per chunk on a slowed link to Redis.</summary>
+    public TimeSpan SlowLinkDelay { get; init; } = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>After a fault ends, errors it explains are still allowed for this long (reconnection, resync).</summary>
+    public TimeSpan RecoveryGrace { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long the cluster may take to be whole again after a fault.</summary>
+    public TimeSpan RecoveryTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Where the summary and, when a check fails, the history go.</summary>
+    public string OutputDirectory { get; init; } = Path.Combine(Path.GetTempPath(), "aspirekv-chaos");
+
+    /// <summary>Also write the history when every check passes.</summary>
+    public bool KeepHistory { get; init; }
+
+    /// <summary>The folder that holds AspireKv.sln; found from the program's location when null.</summary>
+    public string? RepositoryRoot { get; init; }
+
+    /// <summary>Which build of the services to start; the runner's own configuration when null.</summary>
+    public string? Configuration { get; init; }
+}

@@ -1,0 +1,99 @@
+using System.Diagnostics;
+using System.Reflection;
+using System.Text.Json;
+using AspireKv.Chaos.Checking;
+using AspireKv.Chaos.Faults;
+using AspireKv.Chaos.History;
+using AspireKv.Chaos.Workload;
+
+namespace AspireKv.Chaos.Running;
+
+/// <summary>What a run found: its history, each check's result, the summary table and where the history was written.</summary>
+public sealed record ChaosReport(ChaosHistory History, IReadOnlyList<CheckResult> Checks, string Summary, string? HistoryFile)
+{
+    public bool Passed => Checks.All(c => c.Passed);
+}
+
+/// <summary>
+/// One chaos run: starts the cluster as processes, lets the clients work through the balancer while the nemesis
+/// injects the seeded faults, heals everything, reads the final state of every backend, and checks the history.
+/// </summary>
+public static class ChaosRun
+{
+    public static async Task<ChaosReport> RunAsync(ChaosOptions options, TextWriter log)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(log);
+        var root = options.RepositoryRoot ?? FindRepositoryRoot();
+        var configuration = options.Configuration ?? BuildConfiguration();
+        var elapsed = Stopwatch.StartNew();
+        await log.WriteLineAsync($"Starting redis-server, {options.Backends} backends and the balancer ({configuration} build)...").ConfigureAwait(false);
+        await using var cluster = await ChaosCluster.StartAsync(root, configuration, options.Backends).ConfigureAwait(false);
+
+        var keys = Enumerable.Range(0, options.Keys).Select(i => $"chaos-{options.Seed}-{i}").ToList();
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = options.Clients * 2 }) { Timeout = TimeSpan.FromSeconds(10) };
+        using var admin = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        admin.DefaultRequestHeaders.Authorization = new("Bearer", cluster.Secret);
+
+        var clock = Stopwatch.StartNew();
+        var recorder = new HistoryRecorder();
+        var nemesis = new Nemesis(cluster, clock, options.SlowLinkDelay, options.RecoveryTimeout);
+        var remaining = options.Operations;
+        bool Next() => clock.Elapsed < options.Duration && Interlocked.Decrement(ref remaining) >= 0;
+
+        await log.WriteLineAsync($"Running {options.Clients} clients for up to {options.Duration.TotalSeconds:0} s (seed {options.Seed})...").ConfigureAwait(false);
+        using var stopFaults = new CancellationTokenSource();
+        var faults = nemesis.RunAsync(FaultPlan.Create(options.Seed, [.. cluster.Backends.Select(b => b.Name)], options.MinFault, options.MaxFault), stopFaults.Token);
+        await Task.WhenAll(Enumerable.Range(1, options.Clients)
+            .Select(id => Task.Run(() => new ChaosClient(id, http, cluster.Balancer.Address, keys, options.Seed, clock, recorder).RunAsync(Next)))).ConfigureAwait(false);
+        await stopFaults.CancelAsync().ConfigureAwait(false);
+        await faults.ConfigureAwait(false);
+
+        await log.WriteLineAsync($"{recorder.Count} operations; healing and reading the final state...").ConfigureAwait(false);
+        await cluster.HealAsync().ConfigureAwait(false);
+        var final = await new FinalStateReader(admin, options.RecoveryTimeout).ReadAsync(cluster.Backends, keys).ConfigureAwait(false);
+        var history = new ChaosHistory(options.Seed, recorder.Snapshot(), nemesis.Events, final);
+
+        var checks = Check(history, options, nemesis.Unrecovered);
+        var summary = ChaosSummary.Format(history, checks, options, elapsed.Elapsed);
+        var historyFile = checks.All(c => c.Passed) && !options.KeepHistory ? null : await WriteHistoryAsync(history, options).ConfigureAwait(false);
+        return new ChaosReport(history, checks, summary, historyFile);
+    }
+
+    /// <summary>Every checker over the history, and whether the cluster recovered from every fault.</summary>
+    public static IReadOnlyList<CheckResult> Check(ChaosHistory history, ChaosOptions options, IReadOnlyList<string> unrecovered)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(unrecovered);
+        return
+        [
+            new ErrorWindowChecker(options.RecoveryGrace).Check(history),
+            new CheckResult("the cluster recovers from every fault", history.Faults.Count, unrecovered),
+        ];
+    }
+
+    private static async Task<string> WriteHistoryAsync(ChaosHistory history, ChaosOptions options)
+    {
+        Directory.CreateDirectory(options.OutputDirectory);
+        var path = Path.Combine(options.OutputDirectory, $"history-seed{history.Seed}-{DateTime.UtcNow:yyyyMMdd-HHmmss}.json");
+        await using var file = File.Create(path);
+        await JsonSerializer.SerializeAsync(file, history, HistoryJsonContext.Default.ChaosHistory).ConfigureAwait(false);
+        return path;
+    }
+
+    private static string BuildConfiguration() =>
+        typeof(ChaosRun).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "Configuration").Value ?? "Release";
+
+    private static string FindRepositoryRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "AspireKv.sln")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("AspireKv.sln not found above " + AppContext.BaseDirectory);
+    }
+}

@@ -1,0 +1,233 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+
+namespace AspireKv.Testing;
+
+/// <summary>
+/// Starts the pieces of AspireKv as plain processes (Debian's redis-server and the builds of the backends and
+/// the balancer), on loopback ports, and stops them by PID. The chaos runner and the benchmarks that inject
+/// faults use it instead of the AppHost, so that they control every process.
+/// </summary>
+/// <param name="repositoryRoot">The folder that holds AspireKv.sln.</param>
+/// <param name="configuration">Which build of the services to start (Debug or Release); it must be built.</param>
+public sealed class ProcessCluster(string repositoryRoot, string configuration = "Release") : IAsyncDisposable
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
+    private readonly List<ServiceProcess> _processes = [];
+    private readonly List<string> _directories = [];
+
+    /// <summary>The cluster secret (and replication key) every process started here shares.</summary>
+    public string Secret { get; } = Guid.NewGuid().ToString("N");
+
+    /// <summary>Extra settings for every backend started from now on (environment variable form, <c>Section__Key</c>).</summary>
+    public Dictionary<string, string> BackendSettings { get; } = [];
+
+    /// <summary>Extra settings for every balancer started from now on.</summary>
+    public Dictionary<string, string> BalancerSettings { get; } = [];
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>
+    /// Starts redis-server on a free port; with <paramref name="appendOnly"/> it keeps an append-only file synced on
+    /// every write in a folder of its own, so that a crash loses nothing (<see cref="RestartRedisAsync"/>).
+    /// </summary>
+    public async Task<ServiceProcess> StartRedisAsync(bool appendOnly = false)
+    {
+        var port = FreePort();
+        var directory = Directory.CreateTempSubdirectory("aspirekv-redis-").FullName;
+        _directories.Add(directory);
+        string[] persistence = appendOnly ? ["--appendonly", "yes", "--appendfsync", "always"] : ["--appendonly", "no"];
+        var redis = Track(new ServiceProcess("redis", port, StartInfo("redis-server",
+            ["--port", Text(port), "--bind", "127.0.0.1", "--save", "", "--dir", directory, .. persistence], [])));
+        redis.Start();
+        await WaitListeningAsync(port).ConfigureAwait(false);
+        return redis;
+    }
+
+    /// <summary>
+    /// Crashes redis-server (SIGKILL) and starts it again on the same port, with its data (from its append-only
+    /// file) or, when <paramref name="keepData"/> is false, empty, as a server that lost its disk.
+    /// </summary>
+    public async Task RestartRedisAsync(ServiceProcess redis, bool keepData)
+    {
+        ArgumentNullException.ThrowIfNull(redis);
+        await redis.KillAsync().ConfigureAwait(false);
+        if (!keepData)
+        {
+            foreach (var directory in _directories)
+            {
+                foreach (var entry in new DirectoryInfo(directory).EnumerateFileSystemInfos())
+                {
+                    if (entry is DirectoryInfo folder)
+                    {
+                        folder.Delete(recursive: true);
+                    }
+                    else
+                    {
+                        entry.Delete();
+                    }
+                }
+            }
+        }
+
+        redis.Start();
+        await WaitListeningAsync(redis.Port).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Starts a backend that reaches Redis at <paramref name="redisPort"/> and, when <paramref name="balancer"/> is
+    /// given, registers with it; returns once it is ready.
+    /// </summary>
+    public async Task<ServiceProcess> StartBackendAsync(string name, int redisPort, Uri? balancer = null)
+    {
+        var port = FreePort();
+        var address = new Uri($"http://127.0.0.1:{Text(port)}");
+        var backend = Track(new ServiceProcess(name, port, StartInfo("dotnet", [ServiceAssembly("AspireKv.Backend"), "--urls", address.ToString()],
+        [
+            ("ConnectionStrings__redis", $"127.0.0.1:{Text(redisPort)},abortConnect=false,connectTimeout=1000"),
+            ("Node__Name", name),
+            ("Node__PublicUrl", address.ToString()),
+            ("Registration__Enabled", balancer is null ? "false" : "true"),
+            ("Registration__BalancerUrl", balancer?.ToString() ?? "http://127.0.0.1:1"),
+            ("Cluster__Secret", Secret),
+            ("Replication__SigningKey", Secret),
+            ("Logging__LogLevel__Default", "Warning"),
+            .. BackendSettings.Select(setting => (setting.Key, setting.Value)),
+        ])));
+        backend.Start();
+        await WaitHealthyAsync(address).ConfigureAwait(false);
+        return backend;
+    }
+
+    /// <summary>Starts a balancer on <paramref name="port"/> (a free one when 0); backends register with it.</summary>
+    public async Task<ServiceProcess> StartBalancerAsync(int port = 0)
+    {
+        port = port == 0 ? FreePort() : port;
+        var address = new Uri($"http://127.0.0.1:{Text(port)}");
+        var balancer = Track(new ServiceProcess("balancer", port, StartInfo("dotnet", [ServiceAssembly("AspireKv.Balancer"), "--urls", address.ToString()],
+        [
+            ("Logging__LogLevel__Default", "Warning"),
+            ("Cluster__Secret", Secret),
+            .. BalancerSettings.Select(setting => (setting.Key, setting.Value)),
+        ])));
+        balancer.Start();
+        await WaitHealthyAsync(address).ConfigureAwait(false);
+        return balancer;
+    }
+
+    /// <summary>Kills a process (SIGKILL) and starts it again with the same command line; returns once it answers.</summary>
+    public static async Task RestartAsync(ServiceProcess service)
+    {
+        ArgumentNullException.ThrowIfNull(service);
+        await service.KillAsync().ConfigureAwait(false);
+        service.Start();
+        await WaitHealthyAsync(service.Address).ConfigureAwait(false);
+    }
+
+    /// <summary>Waits until <c>/health</c> at <paramref name="address"/> answers 200.</summary>
+    public static async Task WaitHealthyAsync(Uri address, TimeSpan? timeout = null)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        await EventuallyAsync($"{address} to become healthy", timeout ?? StartTimeout, async () =>
+        {
+            try
+            {
+                using var response = await http.GetAsync(new Uri(address, "/health")).ConfigureAwait(false);
+                return response.IsSuccessStatusCode;
+            }
+            catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
+            {
+                return false;
+            }
+        }).ConfigureAwait(false);
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        foreach (var process in _processes)
+        {
+            process.Dispose();
+        }
+
+        _processes.Clear();
+        foreach (var directory in _directories)
+        {
+            try
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A leftover temporary folder is harmless; failing the run over it would not be.
+            }
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    private static async Task WaitListeningAsync(int port) =>
+        await EventuallyAsync($"port {Text(port)} to accept connections", StartTimeout, async () =>
+        {
+            try
+            {
+                using var probe = new TcpClient();
+                await probe.ConnectAsync(IPAddress.Loopback, port).ConfigureAwait(false);
+                return true;
+            }
+            catch (SocketException)
+            {
+                return false;
+            }
+        }).ConfigureAwait(false);
+
+    private static async Task EventuallyAsync(string what, TimeSpan timeout, Func<Task<bool>> condition)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!await condition().ConfigureAwait(false))
+        {
+            if (clock.Elapsed > timeout)
+            {
+                throw new TimeoutException($"Waited {timeout.TotalSeconds:0} s for {what}.");
+            }
+
+            await Task.Delay(20).ConfigureAwait(false);
+        }
+    }
+
+    private string ServiceAssembly(string project)
+    {
+        var path = Path.Combine(repositoryRoot, project, "bin", configuration, "net10.0", project + ".dll");
+        return File.Exists(path) ? path : throw new FileNotFoundException($"{project} is not built in {configuration} (dotnet build -c {configuration}).", path);
+    }
+
+    private ServiceProcess Track(ServiceProcess process)
+    {
+        _processes.Add(process);
+        return process;
+    }
+
+    private static ProcessStartInfo StartInfo(string fileName, string[] arguments, (string Name, string Value)[] environment)
+    {
+        var start = new ProcessStartInfo(fileName, arguments)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
+        return start;
+    }
+
+    private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,99 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace AspireKv.Testing;
+
+/// <summary>
+/// One process of a <see cref="ProcessCluster"/> (redis-server, a backend, the balancer): started, killed,
+/// paused and resumed by PID, and restarted with the same command line, so on the same port and under the same
+/// name, as an operator would restart it.
+/// </summary>
+public sealed class ServiceProcess : IDisposable
+{
+    private readonly ProcessStartInfo _start;
+    private Process? _process;
+
+    internal ServiceProcess(string name, int port, ProcessStartInfo start)
+    {
+        Name = name;
+        Port = port;
+        _start = start;
+    }
+
+    public string Name { get; }
+
+    public int Port { get; }
+
+    public Uri Address => new(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{Port}"));
+
+    /// <summary>The running process's id, or 0 when it is not running.</summary>
+    public int ProcessId => _process is { HasExited: false } process ? process.Id : 0;
+
+    public bool IsRunning => _process is { HasExited: false };
+
+    /// <summary>True between <see cref="PauseAsync"/> and <see cref="ResumeAsync"/>.</summary>
+    public bool IsPaused { get; private set; }
+
+    internal void Start()
+    {
+        if (IsRunning)
+        {
+            throw new InvalidOperationException($"{Name} is already running.");
+        }
+
+        _process?.Dispose();
+        _process = Process.Start(_start) ?? throw new InvalidOperationException($"Could not start {_start.FileName}.");
+        // Drain the output so a chatty process never blocks on a full pipe.
+        _process.OutputDataReceived += (_, _) => { };
+        _process.ErrorDataReceived += (_, _) => { };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+        IsPaused = false;
+    }
+
+    /// <summary>SIGKILL: the process gets no chance to clean up, as in a crash.</summary>
+    public async Task KillAsync()
+    {
+        if (_process is { HasExited: false } process)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync().ConfigureAwait(false);
+        }
+
+        IsPaused = false;
+    }
+
+    /// <summary>SIGSTOP: the process hangs with its sockets open, as a stuck server does.</summary>
+    public Task PauseAsync()
+    {
+        IsPaused = true;
+        return SignalAsync("STOP");
+    }
+
+    /// <summary>SIGCONT after <see cref="PauseAsync"/>.</summary>
+    public Task ResumeAsync()
+    {
+        IsPaused = false;
+        return SignalAsync("CONT");
+    }
+
+    public void Dispose()
+    {
+        if (_process is { HasExited: false } process)
+        {
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit();
+        }
+
+        _process?.Dispose();
+    }
+
+    private async Task SignalAsync(string signal)
+    {
+        if (ProcessId is var id and > 0)
+        {
+            using var kill = Process.Start("kill", [$"-{signal}", id.ToString(CultureInfo.InvariantCulture)]);
+            await kill.WaitForExitAsync().ConfigureAwait(false);
+        }
+    }
+}
