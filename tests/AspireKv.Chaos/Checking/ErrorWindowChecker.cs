@@ -5,8 +5,8 @@ namespace AspireKv.Chaos.Checking;
 
 /// <summary>
 /// Client-visible errors only where the failure model allows them. An operation that failed (or ended with an
-/// unknown outcome) is excused only by a fault whose window (from its start to its end plus a recovery grace)
-/// overlaps the operation, and only for what that fault may break:
+/// unknown outcome) is excused only by a fault whose window (from its start until the cluster had recovered from
+/// it, plus a grace for answers in flight) overlaps the operation, and only for what that fault may break:
 /// <list type="bullet">
 /// <item>a balancer restart: anything, since the clients' only entry point is down;</item>
 /// <item>Redis down (restarted with or without its data): writes, strong reads and session reads, which need
@@ -47,7 +47,7 @@ public sealed class ErrorWindowChecker(TimeSpan recoveryGrace)
 
         var needsRedis = operation.IsWrite || operation.Consistency is Consistency.Session or Consistency.Strong;
         return faults.Any(fault =>
-            operation.InvokedAt <= fault.EndedAt + grace
+            operation.InvokedAt <= (fault.RecoveredAt ?? long.MaxValue - grace) + grace
             && operation.CompletedAt >= fault.StartedAt
             && Enum.Parse<FaultKind>(fault.Kind) switch
             {

@@ -1,16 +1,22 @@
 using System.Diagnostics;
+using System.Globalization;
+using AspireKv.Contracts;
 using AspireKv.Chaos.History;
 using AspireKv.Chaos.Running;
+using AspireKv.Testing;
 
 namespace AspireKv.Chaos.Faults;
 
 /// <summary>
 /// Injects the planned faults one after another into the running cluster while the clients work, heals each
-/// one, and waits for the cluster to be whole again before the next: every backend ready and the balancer up.
-/// Records when each fault began and ended, on the clients' clock.
+/// one, and waits for the cluster to be whole again before the next: every backend ready, and a write and a
+/// strong read through the balancer answered (a restore after Redis lost its data pauses writes although every
+/// backend is up). Records when each fault began, ended and was recovered from, on the clients' clock.
 /// </summary>
-internal sealed class Nemesis(ChaosCluster cluster, Stopwatch clock, TimeSpan slowLinkDelay, TimeSpan recoveryTimeout)
+internal sealed class Nemesis(ChaosCluster cluster, HttpClient http, Stopwatch clock, TimeSpan slowLinkDelay, TimeSpan recoveryTimeout)
 {
+    private int _probes;
+
     private readonly List<FaultEvent> _events = [];
 
     public IReadOnlyList<FaultEvent> Events => _events;
@@ -36,8 +42,9 @@ internal sealed class Nemesis(ChaosCluster cluster, Stopwatch clock, TimeSpan sl
             // A fault lasts its duration even if the run ends meanwhile; healing is never skipped.
             await Task.Delay(fault.Duration, CancellationToken.None).ConfigureAwait(false);
             await EndAsync(fault).ConfigureAwait(false);
-            _events.Add(new FaultEvent(fault.Kind.ToString(), fault.Target, started, Now()));
-            await WaitRecoveredAsync(fault).ConfigureAwait(false);
+            var ended = Now();
+            var recovered = await WaitRecoveredAsync(fault).ConfigureAwait(false);
+            _events.Add(new FaultEvent(fault.Kind.ToString(), fault.Target, started, ended, recovered ? Now() : null));
             if (stop.IsCancellationRequested)
             {
                 return;
@@ -95,21 +102,52 @@ internal sealed class Nemesis(ChaosCluster cluster, Stopwatch clock, TimeSpan sl
         }
     }
 
-    private async Task WaitRecoveredAsync(PlannedFault fault)
+    private async Task<bool> WaitRecoveredAsync(PlannedFault fault)
     {
+        var deadline = Stopwatch.StartNew();
         try
         {
             foreach (var backend in cluster.Backends)
             {
-                await Testing.ProcessCluster.WaitHealthyAsync(backend.Process.Address, recoveryTimeout).ConfigureAwait(false);
+                await ProcessCluster.WaitHealthyAsync(backend.Process.Address, recoveryTimeout).ConfigureAwait(false);
             }
 
-            await Testing.ProcessCluster.WaitHealthyAsync(cluster.Balancer.Address, recoveryTimeout).ConfigureAwait(false);
+            await ProcessCluster.WaitHealthyAsync(cluster.Balancer.Address, recoveryTimeout).ConfigureAwait(false);
+            while (!await ProbeAsync().ConfigureAwait(false))
+            {
+                if (deadline.Elapsed > recoveryTimeout)
+                {
+                    throw new TimeoutException($"Writes or strong reads through the balancer still fail after {recoveryTimeout.TotalSeconds:0} s.");
+                }
+
+                await Task.Delay(50).ConfigureAwait(false);
+            }
+
+            return true;
         }
         catch (TimeoutException exception)
         {
             Unrecovered.Add($"{fault.Kind} of {fault.Target}: {exception.Message}");
             await cluster.HealAsync().ConfigureAwait(false);
+            return false;
+        }
+    }
+
+    // A write and a strong read on a key of the nemesis's own, outside the checked history.
+    private async Task<bool> ProbeAsync()
+    {
+        var key = KvRoutes.Key(string.Create(CultureInfo.InvariantCulture, $"nemesis-probe-{++_probes}"));
+        try
+        {
+            using var write = await http.PutAsync(new Uri(cluster.Balancer.Address, key), new ByteArrayContent([1])).ConfigureAwait(false);
+            using var read = new HttpRequestMessage(HttpMethod.Get, new Uri(cluster.Balancer.Address, key));
+            read.Headers.Add(KvHeaders.Consistency, "strong");
+            using var answer = await http.SendAsync(read).ConfigureAwait(false);
+            return write.IsSuccessStatusCode && answer.IsSuccessStatusCode;
+        }
+        catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
+        {
+            return false;
         }
     }
 

@@ -5,7 +5,9 @@ namespace AspireKv.Chaos.History;
 /// <param name="Target">The process it was done to (a backend's name, <c>redis</c> or <c>balancer</c>).</param>
 /// <param name="StartedAt">When the fault began.</param>
 /// <param name="EndedAt">When it was healed (the process restarted, resumed or reconnected).</param>
-public sealed record FaultEvent(string Kind, string Target, long StartedAt, long EndedAt);
+/// <param name="RecoveredAt">When the cluster was whole again afterwards (every backend ready, a write and a strong
+/// read through the balancer succeeded); null if it did not recover in time.</param>
+public sealed record FaultEvent(string Kind, string Target, long StartedAt, long EndedAt, long? RecoveredAt = null);
 
 /// <summary>What one key holds on one backend at the end of a run, read directly from it once all are ready and idle.</summary>
 /// <param name="Key">The key.</param>

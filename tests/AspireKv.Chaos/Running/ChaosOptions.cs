@@ -28,8 +28,8 @@ public sealed record ChaosOptions
     /// <summary>The delay per chunk on a slowed link to Redis.</summary>
     public TimeSpan SlowLinkDelay { get; init; } = TimeSpan.FromMilliseconds(50);
 
-    /// <summary>After a fault ends, errors it explains are still allowed for this long (reconnection, resync).</summary>
-    public TimeSpan RecoveryGrace { get; init; } = TimeSpan.FromSeconds(5);
+    /// <summary>After the cluster has recovered from a fault, errors it explains are still allowed for this long (answers in flight).</summary>
+    public TimeSpan RecoveryGrace { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>How long the cluster may take to be whole again after a fault.</summary>
     public TimeSpan RecoveryTimeout { get; init; } = TimeSpan.FromSeconds(30);

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Reflection;
 using System.Text.Json;
 using AspireKv.Chaos.Checking;
 using AspireKv.Chaos.Faults;
@@ -24,8 +23,8 @@ public static class ChaosRun
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(log);
-        var root = options.RepositoryRoot ?? FindRepositoryRoot();
-        var configuration = options.Configuration ?? BuildConfiguration();
+        var root = options.RepositoryRoot ?? Repository.Root;
+        var configuration = options.Configuration ?? Repository.Configuration;
         var elapsed = Stopwatch.StartNew();
         await log.WriteLineAsync($"Starting redis-server, {options.Backends} backends and the balancer ({configuration} build)...").ConfigureAwait(false);
         await using var cluster = await ChaosCluster.StartAsync(root, configuration, options.Backends).ConfigureAwait(false);
@@ -37,7 +36,7 @@ public static class ChaosRun
 
         var clock = Stopwatch.StartNew();
         var recorder = new HistoryRecorder();
-        var nemesis = new Nemesis(cluster, clock, options.SlowLinkDelay, options.RecoveryTimeout);
+        var nemesis = new Nemesis(cluster, admin, clock, options.SlowLinkDelay, options.RecoveryTimeout);
         var remaining = options.Operations;
         bool Next() => clock.Elapsed < options.Duration && Interlocked.Decrement(ref remaining) >= 0;
 
@@ -79,21 +78,5 @@ public static class ChaosRun
         await using var file = File.Create(path);
         await JsonSerializer.SerializeAsync(file, history, HistoryJsonContext.Default.ChaosHistory).ConfigureAwait(false);
         return path;
-    }
-
-    private static string BuildConfiguration() =>
-        typeof(ChaosRun).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "Configuration").Value ?? "Release";
-
-    private static string FindRepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "AspireKv.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("AspireKv.sln not found above " + AppContext.BaseDirectory);
     }
 }

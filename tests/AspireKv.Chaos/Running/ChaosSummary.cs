@@ -23,7 +23,7 @@ internal static class ChaosSummary
         Line(text, $"faults ({history.Faults.Count}):");
         foreach (var group in history.Faults.GroupBy(f => f.Kind).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
-            Line(text, $"  {group.Key,-22}{group.Count(),4}   {string.Join(", ", group.Select(f => $"{f.Target} at {f.StartedAt / 1_000_000.0:0.0}-{f.EndedAt / 1_000_000.0:0.0} s"))}");
+            Line(text, $"  {group.Key,-20}{group.Count(),3}  {string.Join("; ", group.Select(Describe))}");
         }
 
         var errors = operations.Where(o => o.Error is not null && o.Outcome is Outcome.Failed or Outcome.Unknown).ToList();
@@ -50,6 +50,12 @@ internal static class ChaosSummary
         Line(text, $"reproduce: dotnet run --project tests/AspireKv.Chaos -c Release -- --seed {history.Seed} --seconds {options.Duration.TotalSeconds:0} --clients {options.Clients} --keys {options.Keys}");
         return text.ToString();
     }
+
+    private static string Describe(FaultEvent fault) =>
+        $"{fault.Target} {Seconds(fault.StartedAt)}-{Seconds(fault.EndedAt)} s "
+        + (fault.RecoveredAt is { } recovered ? $"(recovered {Seconds(recovered - fault.EndedAt)} s after)" : "(did not recover)");
+
+    private static string Seconds(long microseconds) => (microseconds / 1_000_000.0).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture);
 
     private static string Name(Operation operation) =>
         operation.Kind == OperationKind.Read ? $"{operation.Consistency.ToString().ToLowerInvariant()} read" : operation.Kind.ToString().ToLowerInvariant();
