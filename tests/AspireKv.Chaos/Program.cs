@@ -11,10 +11,11 @@ var clients = new Option<int>("--clients") { Description = "Concurrent clients."
 var keys = new Option<int>("--keys") { Description = "Size of the key space.", DefaultValueFactory = _ => 10 };
 var output = new Option<string?>("--output") { Description = "Where the summary and the history go." };
 var keepHistory = new Option<bool>("--keep-history") { Description = "Write the history even when every check passes." };
+var check = new Option<FileInfo?>("--check") { Description = "Check a history file written by an earlier run instead of running (no processes are started)." };
 
 var root = new RootCommand("AspireKv's chaos runner: real processes, concurrent clients, seeded faults, checked histories.")
 {
-    seed, seconds, minutes, ops, clients, keys, output, keepHistory,
+    seed, seconds, minutes, ops, clients, keys, output, keepHistory, check,
 };
 root.SetAction(async (parse, _) =>
 {
@@ -35,7 +36,9 @@ root.SetAction(async (parse, _) =>
         OutputDirectory = parse.GetValue(output) ?? defaults.OutputDirectory,
         KeepHistory = parse.GetValue(keepHistory),
     };
-    var report = await ChaosRun.RunAsync(options, Console.Out);
+    var report = parse.GetValue(check) is { } file
+        ? await ChaosRun.CheckFileAsync(file.FullName, options)
+        : await ChaosRun.RunAsync(options, Console.Out);
     Console.WriteLine();
     Console.Write(report.Summary);
     if (report.HistoryFile is not null)

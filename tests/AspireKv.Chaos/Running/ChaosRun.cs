@@ -59,6 +59,23 @@ public static class ChaosRun
         return new ChaosReport(history, checks, summary, historyFile);
     }
 
+    /// <summary>Checks a history written by an earlier run again, with the checkers of this build.</summary>
+    public static async Task<ChaosReport> CheckFileAsync(string path, ChaosOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ChaosHistory history;
+        await using (var file = File.OpenRead(path))
+        {
+            history = await JsonSerializer.DeserializeAsync(file, HistoryJsonContext.Default.ChaosHistory).ConfigureAwait(false)
+                ?? throw new InvalidDataException($"{path} holds no history.");
+        }
+
+        var unrecovered = history.Faults.Where(f => f.RecoveredAt is null).Select(f => $"{f.Kind} of {f.Target} did not recover").ToList();
+        var checks = Check(history, options, unrecovered);
+        var elapsed = TimeSpan.FromMicroseconds(history.Operations.Count == 0 ? 0 : history.Operations.Max(o => o.CompletedAt));
+        return new ChaosReport(history, checks, ChaosSummary.Format(history, checks, options with { Seed = history.Seed }, elapsed), path);
+    }
+
     /// <summary>Every checker over the history, and whether the cluster recovered from every fault.</summary>
     public static IReadOnlyList<CheckResult> Check(ChaosHistory history, ChaosOptions options, IReadOnlyList<string> unrecovered)
     {

@@ -11,7 +11,9 @@ internal static class ChaosSummary
     {
         var text = new StringBuilder();
         var operations = history.Operations;
-        Line(text, $"AspireKv chaos run: seed {history.Seed}, {operations.Count} operations in {elapsed.TotalSeconds:0} s, {options.Clients} clients, {options.Keys} keys, {options.Backends} backends");
+        var clients = operations.Select(o => o.Client).Distinct().Count();
+        var keys = operations.Select(o => o.Key).Distinct(StringComparer.Ordinal).Count();
+        Line(text, $"AspireKv chaos run: seed {history.Seed}, {operations.Count} operations in {elapsed.TotalSeconds:0} s, {clients} clients, {keys} keys, {history.Final.Count} backends");
         Line(text, string.Empty);
         Line(text, $"{"operation",-16}{"total",8}{"ok",8}{"404",8}{"412",8}{"failed",8}{"unknown",8}");
         foreach (var group in operations.GroupBy(Name).OrderBy(g => g.Key, StringComparer.Ordinal))
@@ -47,7 +49,8 @@ internal static class ChaosSummary
 
         Line(text, string.Empty);
         Line(text, $"verdict: {(checks.All(c => c.Passed) ? "PASS" : "FAIL")}");
-        Line(text, $"reproduce: dotnet run --project tests/AspireKv.Chaos -c Release -- --seed {history.Seed} --seconds {options.Duration.TotalSeconds:0} --clients {options.Clients} --keys {options.Keys}");
+        var bound = options.Operations == int.MaxValue ? $"--seconds {options.Duration.TotalSeconds:0}" : $"--ops {options.Operations}";
+        Line(text, $"reproduce: dotnet run --project tests/AspireKv.Chaos -c Release -- --seed {history.Seed} {bound} --clients {clients} --keys {keys}");
         return text.ToString();
     }
 
