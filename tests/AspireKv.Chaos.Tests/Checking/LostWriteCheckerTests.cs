@@ -39,6 +39,32 @@ public sealed class LostWriteCheckerTests
     }
 
     [Fact]
+    public void Check_KeyEmptiedByDeleteOfUnknownOutcomeAfterAcknowledgedSet_Passes()
+    {
+        var history = Writes().Delete("x", 100, 110, outcome: Outcome.Unknown);
+        (string, string?, long?)[] entries = [("x", null, null), ("y", null, null), ("z", "d", 5)];
+
+        var result = Check(history.Replica("a", "d1", 6, entries));
+
+        Assert.True(result.Passed, string.Join('\n', result.Violations));
+    }
+
+    [Fact]
+    public void Check_KeyEmptiedWhenTheOnlyDeleteIsOlderThanTheAcknowledgedSet_Fails()
+    {
+        var history = new HistoryBuilder()
+            .Set("x", "a", 0, 10, version: 1)
+            .Delete("x", 20, 30, version: 2)
+            .Set("x", "b", 40, 50, version: 3)
+            .Replica("a", "d1", 3, ("x", null, null));
+
+        var line = Assert.Single(Check(history).Violations);
+
+        Assert.Contains("acknowledged op 3 ", line, StringComparison.Ordinal);
+        Assert.EndsWith("is lost on a, where the key holds nothing", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Check_AcknowledgedWriteMissingOnOneReplica_Fails()
     {
         var history = Writes()

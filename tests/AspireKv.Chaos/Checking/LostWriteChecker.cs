@@ -56,7 +56,7 @@ public sealed class LostWriteChecker
             {
                 if (latest is not null)
                 {
-                    CheckLatestKept(key, latest, entry, backends, log);
+                    CheckLatestKept(key, latest, entry, backends, writesByKey[key], catalog, log);
                 }
 
                 CheckWritten(key, entry, backends, catalog, log);
@@ -85,14 +85,22 @@ public sealed class LostWriteChecker
 
     /// <summary>
     /// The acknowledged write with the highest version must still show: a value at least that new (the same value
-    /// if exactly that version), or, after a delete, nothing or a newer value.
+    /// if exactly that version), or, after a delete, nothing or a newer value. A key that holds nothing after a set
+    /// is explained only by a delete that may have taken effect later: one of unknown outcome, or acknowledged
+    /// without a version, and not known to be older.
     /// </summary>
-    private static void CheckLatestKept(string key, Operation latest, HeldEntry entry, string backends, ViolationLog log)
+    private static void CheckLatestKept(
+        string key, Operation latest, HeldEntry entry, string backends, IEnumerable<Operation> writes, WriteCatalog catalog, ViolationLog log)
     {
         var version = latest.Version!.Value;
-        var kept = latest.Kind == OperationKind.Delete
-            ? entry.Value is null || entry.Version > version
-            : entry.Value is not null && (entry.Version > version || (entry.Version == version && entry.Value == latest.Value));
+        var kept = (latest.Kind, entry.Value) switch
+        {
+            (OperationKind.Delete, null) => true,
+            (OperationKind.Delete, _) => entry.Version > version,
+            (_, null) => writes.Any(op => op is { Kind: OperationKind.Delete, MayHaveWritten: true }
+                && (catalog.KnownVersion(op) is not { } deleted || deleted > version)),
+            _ => entry.Version > version || (entry.Version == version && entry.Value == latest.Value),
+        };
         if (!kept)
         {
             log.Add(Invariant($"key {OperationText.Quote(key)}: acknowledged {OperationText.Describe(latest)} is lost on {backends}, where the key holds {entry}"));
