@@ -6,6 +6,7 @@ using AspireKv.Balancer.Registry;
 using AspireKv.Contracts;
 using Yarp.ReverseProxy.Health;
 using Yarp.ReverseProxy.LoadBalancing;
+using Yarp.ReverseProxy.Transforms;
 
 namespace AspireKv.Balancer;
 
@@ -26,7 +27,8 @@ internal static class BalancerServiceCollectionExtensions
         services.AddHostedService<RegistryConfigPublisher>();
 
         // The registry publishes the destinations; the configuration starts empty.
-        services.AddReverseProxy().LoadFromMemory(ProxyConfigFactory.Routes, []);
+        services.AddReverseProxy().LoadFromMemory(ProxyConfigFactory.Routes, [])
+            .AddTransforms(transforms => transforms.AddResponseTransform(AnotherBackendAnswer.HoldBackAsync));
         services.AddSingleton<IPassiveHealthCheckPolicy, FirstFailureHealthPolicy>();
         services.AddSingleton<ProbeHistory>();
         services.AddSingleton<IActiveHealthCheckPolicy, ConsecutiveFailuresActiveHealthPolicy>();

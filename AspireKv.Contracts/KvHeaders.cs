@@ -23,4 +23,11 @@ public static class KvHeaders
 
     /// <summary>Makes a write safe to retry: a repeat with the same key returns the first write's version.</summary>
     public const string IdempotencyKey = "Idempotency-Key";
+
+    /// <summary>
+    /// Set to <c>true</c> by a backend on a 503 that is about that backend alone (it is behind the version a read
+    /// needs, or cannot reach Redis, and nothing was written): another backend may answer. The balancer sends such
+    /// a request to another backend when it is safe to send again (a read, or a write with an idempotency key).
+    /// </summary>
+    public const string TryAnotherBackend = "X-Try-Another-Backend";
 }

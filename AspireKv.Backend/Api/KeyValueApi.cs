@@ -61,7 +61,7 @@ internal static class KeyValueApi
         }
         catch (ReplicationUnavailableException exception)
         {
-            return Unavailable(response, "Strong reads are unavailable", exception.Message + " Local and session reads still work.");
+            return Unavailable(response, "Strong reads are unavailable", exception.Message + " Local and session reads still work.", anotherBackendMayAnswer: true);
         }
 
         response.Headers[KvHeaders.AppliedVersion] = Text(outcome.AppliedVersion);
@@ -76,7 +76,8 @@ internal static class KeyValueApi
                 return Unavailable(
                     response,
                     "Backend behind",
-                    $"This backend has applied every write up to version {Text(outcome.AppliedVersion)}, not yet {Text(outcome.RequiredVersion)} as the read requires. Another backend, or a retry, may answer.");
+                    $"This backend has applied every write up to version {Text(outcome.AppliedVersion)}, not yet {Text(outcome.RequiredVersion)} as the read requires. Another backend, or a retry, may answer.",
+                    anotherBackendMayAnswer: true);
             case ReadStatus.NotFound:
                 return KeyNotFound(key);
         }
@@ -153,7 +154,8 @@ internal static class KeyValueApi
             return Unavailable(
                 response,
                 "Writes are unavailable",
-                "Redis, which orders and persists every write, cannot be reached; nothing was written. Reads still work. " + exception.Message);
+                "Redis, which orders and persists every write, cannot be reached; nothing was written. Reads still work. " + exception.Message,
+                anotherBackendMayAnswer: true);
         }
         finally
         {
@@ -222,9 +224,16 @@ internal static class KeyValueApi
     private static ProblemHttpResult KeyNotFound(string key) =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Key not found", detail: $"No value is stored under '{key}'.");
 
-    private static ProblemHttpResult Unavailable(HttpResponse response, string title, string detail)
+    // anotherBackendMayAnswer: the refusal is about this backend (behind, or cut off from Redis) and nothing was
+    // written, so the balancer may send the request to another backend instead of passing the 503 on.
+    private static ProblemHttpResult Unavailable(HttpResponse response, string title, string detail, bool anotherBackendMayAnswer = false)
     {
         response.Headers.RetryAfter = "1";
+        if (anotherBackendMayAnswer)
+        {
+            response.Headers[KvHeaders.TryAnotherBackend] = "true";
+        }
+
         return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: title, detail: detail);
     }
 }

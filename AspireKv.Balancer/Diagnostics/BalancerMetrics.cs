@@ -1,7 +1,6 @@
 using System.Diagnostics.Metrics;
 using AspireKv.Balancer.Proxy;
 using Yarp.ReverseProxy;
-using Yarp.ReverseProxy.Forwarder;
 using Yarp.ReverseProxy.Model;
 
 namespace AspireKv.Balancer.Diagnostics;
@@ -37,8 +36,8 @@ internal sealed class BalancerMetrics
         }
     }
 
-    public void Failed(string backend, ForwarderError error) =>
-        _failed.Add(1, new KeyValuePair<string, object?>("backend", backend), new KeyValuePair<string, object?>("error", error.ToString()));
+    public void Failed(string backend, string error) =>
+        _failed.Add(1, new KeyValuePair<string, object?>("backend", backend), new KeyValuePair<string, object?>("error", error));
 
     public void NoBackend() => _noBackend.Add(1);
 

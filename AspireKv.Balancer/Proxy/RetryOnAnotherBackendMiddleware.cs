@@ -10,7 +10,8 @@ namespace AspireKv.Balancer.Proxy;
 /// <summary>
 /// Runs in YARP's pipeline in front of load balancing: when a request could not be served by the backend
 /// it was sent to and <see cref="RetryDecision"/> says it is safe, it is sent to the next available backend
-/// at once, so a backend that just died costs the client nothing. Also names the chosen backend and the
+/// at once, so a backend that just died costs the client nothing. So is a request that a backend refused
+/// with "try another backend" (<see cref="AnotherBackendAnswer"/>): a lagging or cut-off backend costs nothing either. Also names the chosen backend and the
 /// attempt count on the request's span, and answers with a ProblemDetails when no backend can serve.
 /// </summary>
 internal sealed class RetryOnAnotherBackendMiddleware(
@@ -45,12 +46,20 @@ internal sealed class RetryOnAnotherBackendMiddleware(
             }
 
             proxy.AvailableDestinations = candidates;
+            // A backend that answers "try another backend" wrote nothing; a read, or a write whose body is kept,
+            // can go to the next one if there is a next one.
+            var safeToResend = replayable || HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method);
+            AnotherBackendAnswer.SetMayRetry(context, safeToResend && attempt < _maxAttempts && candidates.Count > 1);
             await next(context).ConfigureAwait(false);
 
             var destination = proxy.ProxiedDestination;
             var failure = context.GetForwarderErrorFeature();
             Tag(destination, attempt);
-            if (failure is null || destination is null)
+            if (AnotherBackendAnswer.TakeHeldBack(context) && destination is not null)
+            {
+                metrics.Failed(BackendName(destination), "TryAnotherBackend");
+            }
+            else if (failure is null || destination is null)
             {
                 if (destination is not null)
                 {
@@ -60,16 +69,18 @@ internal sealed class RetryOnAnotherBackendMiddleware(
 
                 return;
             }
-
-            metrics.Failed(BackendName(destination), failure.Error);
-            var retry = attempt < _maxAttempts
-                && !context.Response.HasStarted
-                && !context.RequestAborted.IsCancellationRequested
-                && RetryDecision.CanRetry(context.Request.Method, failure.Error, failure.Exception, body?.Started ?? false, replayable);
-            if (!retry)
+            else
             {
-                await WriteFailureAsync(context, destination, failure).ConfigureAwait(false);
-                return;
+                metrics.Failed(BackendName(destination), failure.Error.ToString());
+                var retry = attempt < _maxAttempts
+                    && !context.Response.HasStarted
+                    && !context.RequestAborted.IsCancellationRequested
+                    && RetryDecision.CanRetry(context.Request.Method, failure.Error, failure.Exception, body?.Started ?? false, replayable);
+                if (!retry)
+                {
+                    await WriteFailureAsync(context, destination, failure).ConfigureAwait(false);
+                    return;
+                }
             }
 
             tried ??= [];

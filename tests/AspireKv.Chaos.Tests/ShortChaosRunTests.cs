@@ -12,7 +12,7 @@ public sealed class ShortChaosRunTests
     public async Task ShortRun_FixedSeed_EveryInvariantHolds()
     {
         var options = new ChaosOptions { Seed = 1, OutputDirectory = Path.Combine(AppContext.BaseDirectory, "chaos") };
-        var report = await ChaosRun.RunAsync(options, TextWriter.Null);
+        var report = await ChaosRun.RunAsync(options, TextWriter.Null, TestContext.Current.CancellationToken);
 
         TestContext.Current.AddAttachment("chaos-summary", report.Summary);
         Assert.True(report.Passed, report.Summary + (report.HistoryFile is null ? string.Empty : $"\nhistory: {report.HistoryFile}"));

@@ -17,7 +17,7 @@ var root = new RootCommand("AspireKv's chaos runner: real processes, concurrent 
 {
     seed, seconds, minutes, ops, clients, keys, output, keepHistory, check,
 };
-root.SetAction(async (parse, _) =>
+root.SetAction(async (parse, cancellationToken) =>
 {
     var defaults = new ChaosOptions();
     var options = defaults with
@@ -38,7 +38,7 @@ root.SetAction(async (parse, _) =>
     };
     var report = parse.GetValue(check) is { } file
         ? await ChaosRun.CheckFileAsync(file.FullName, options)
-        : await ChaosRun.RunAsync(options, Console.Out);
+        : await ChaosRun.RunAsync(options, Console.Out, cancellationToken);
     Console.WriteLine();
     Console.Write(report.Summary);
     if (report.HistoryFile is not null)
@@ -48,4 +48,5 @@ root.SetAction(async (parse, _) =>
 
     return report.Passed ? 0 : 1;
 });
-return await root.Parse(args).InvokeAsync();
+// Ctrl+C or SIGTERM ends the clients' work; the run still heals, checks and stops every process it started.
+return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromMinutes(2) });

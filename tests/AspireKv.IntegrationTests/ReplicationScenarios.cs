@@ -140,6 +140,7 @@ public abstract class ReplicationScenarios(AspireKvAppFixture cluster) : Cluster
             {
                 Assert.Equal(HttpStatusCode.ServiceUnavailable, write.StatusCode);
                 Assert.NotNull(write.Headers.RetryAfter);
+                Assert.True(write.Headers.Contains(KvHeaders.TryAnotherBackend), "a refusal about this backend alone says another may answer");
             }
 
             missed = [];
@@ -169,6 +170,15 @@ public abstract class ReplicationScenarios(AspireKvAppFixture cluster) : Cluster
             {
                 Assert.Equal(HttpStatusCode.NotFound, local.StatusCode);
                 Assert.True(local.Headers.Contains(KvHeaders.PossiblyStale));
+            }
+
+            // Through the balancer the cut-off backend costs nothing: what it refuses goes to another backend.
+            for (var i = 0; i < 6; i++)
+            {
+                using var write = await SendAsync("balancer", HttpMethod.Put, $"{key}-via-balancer-{i}", "b", (KvHeaders.IdempotencyKey, Guid.NewGuid().ToString("N")));
+                Assert.Equal(HttpStatusCode.NoContent, write.StatusCode);
+                using var strong = await SendAsync("balancer", HttpMethod.Get, missed[^1].Key, null, (KvHeaders.Consistency, "strong"));
+                Assert.Equal(HttpStatusCode.OK, strong.StatusCode);
             }
         }
         finally

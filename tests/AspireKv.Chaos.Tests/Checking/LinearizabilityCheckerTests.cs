@@ -185,6 +185,24 @@ public sealed class LinearizabilityCheckerTests
     }
 
     [Fact]
+    public void Check_ConditionalSetOnTheTombstonesVersion_IsRefusedBecauseTheKeyHoldsNoValue()
+    {
+        // Found by the first chaos run: a client that deleted a key holds the tombstone's version; If-Match with it
+        // must fail (there is no current value), and a checker that required the opposite was wrong.
+        var refused = new HistoryBuilder()
+            .Set("k", "a", 0, 10, version: 1)
+            .Delete("k", 20, 30, version: 2)
+            .Cas("k", "b", expected: 2, 40, 50, version: 2, outcome: Outcome.PreconditionFailed);
+        Assert.True(Check(refused).Passed);
+
+        var accepted = new HistoryBuilder()
+            .Set("k", "a", 0, 10, version: 1)
+            .Delete("k", 20, 30, version: 2)
+            .Cas("k", "b", expected: 2, 40, 50, version: 3);
+        AssertFails(Check(accepted), "op 3 ");
+    }
+
+    [Fact]
     public void Check_ConditionalSetRefusedBecauseOfConcurrentWrite_Passes()
     {
         var history = new HistoryBuilder()

@@ -55,10 +55,11 @@ internal sealed class RegisterModel : ILinearizationModel<RegisterState>
             (OperationKind.Delete, _) when takesEffect => HoldsValue(state) && Apply(state, index, out next),
             (OperationKind.Create, Outcome.PreconditionFailed) => HoldsValue(state) && ReportedVersionFits(state, op),
             (OperationKind.Create, _) when takesEffect => !HoldsValue(state) && Apply(state, index, out next),
+            // If-Match needs a current value: a deleted key fails it even at its tombstone's version.
             (OperationKind.ConditionalSet, Outcome.PreconditionFailed) => op.ExpectedVersion is { } refused
-                && MayLackVersion(state, refused) && ReportedVersionFits(state, op),
+                && (!HoldsValue(state) || MayLackVersion(state, refused)) && ReportedVersionFits(state, op),
             (OperationKind.ConditionalSet, _) when takesEffect => op.ExpectedVersion is { } expected
-                && HasVersion(state, expected) && Apply(state, index, out next),
+                && HoldsValue(state) && HasVersion(state, expected) && Apply(state, index, out next),
 
             // The checker leaves out every other pairing (a 412 to a plain Set, say) and reports it.
             _ => false,

@@ -19,7 +19,11 @@ public sealed record ChaosReport(ChaosHistory History, IReadOnlyList<CheckResult
 /// </summary>
 public static class ChaosRun
 {
-    public static async Task<ChaosReport> RunAsync(ChaosOptions options, TextWriter log)
+    /// <param name="options">What to run.</param>
+    /// <param name="log">Where progress goes.</param>
+    /// <param name="cancellationToken">Ends the clients' work early (Ctrl+C); the faults are still healed, the
+    /// history checked and every process stopped.</param>
+    public static async Task<ChaosReport> RunAsync(ChaosOptions options, TextWriter log, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(log);
@@ -38,7 +42,7 @@ public static class ChaosRun
         var recorder = new HistoryRecorder();
         var nemesis = new Nemesis(cluster, admin, clock, options.SlowLinkDelay, options.RecoveryTimeout);
         var remaining = options.Operations;
-        bool Next() => clock.Elapsed < options.Duration && Interlocked.Decrement(ref remaining) >= 0;
+        bool Next() => clock.Elapsed < options.Duration && !cancellationToken.IsCancellationRequested && Interlocked.Decrement(ref remaining) >= 0;
 
         await log.WriteLineAsync($"Running {options.Clients} clients for up to {options.Duration.TotalSeconds:0} s (seed {options.Seed})...").ConfigureAwait(false);
         using var stopFaults = new CancellationTokenSource();
@@ -83,6 +87,9 @@ public static class ChaosRun
         ArgumentNullException.ThrowIfNull(unrecovered);
         return
         [
+            new LostWriteChecker().Check(history),
+            new SessionChecker().Check(history),
+            new LinearizabilityChecker().Check(history),
             new ErrorWindowChecker(options.RecoveryGrace).Check(history),
             new CheckResult("the cluster recovers from every fault", history.Faults.Count, unrecovered),
         ];
