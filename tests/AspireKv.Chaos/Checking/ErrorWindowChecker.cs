@@ -11,11 +11,11 @@ namespace AspireKv.Chaos.Checking;
 /// <item>a balancer restart: anything, since the clients' only entry point is down;</item>
 /// <item>Redis down (restarted with or without its data): writes, strong reads and session reads, which need
 /// Redis or a caught-up backend; never local reads, which are served from memory;</item>
-/// <item>a backend cut off from Redis, on a slow link, or hung (SIGSTOP) for less than the balancer's timeout: the
-/// same, when that backend served the request (or no backend answered): a read or write it had already taken in
-/// can only time out or fail there (a hung backend's wait for replication ends, by the clock, while it is stopped);</item>
-/// <item>a backend killed: nothing, since the balancer sends every request that is safe to retry (reads, and
-/// writes with an idempotency key, which every client write carries) to another backend.</item>
+/// <item>a backend cut off from Redis or on a slow link: the same, when that backend served the request (or no
+/// backend answered);</item>
+/// <item>a backend killed or hung: nothing, since the balancer sends every request that is safe to retry (reads,
+/// and writes with an idempotency key, which every client write carries) to another backend, and so it does with
+/// a hung backend's late "try another backend" answer.</item>
 /// </list>
 /// A 500, or a 4xx other than 404 and 412 (the client sends only valid requests), is never excused.
 /// </summary>
@@ -54,7 +54,7 @@ public sealed class ErrorWindowChecker(TimeSpan recoveryGrace)
             {
                 FaultKind.RestartBalancer => true,
                 FaultKind.RestartRedis or FaultKind.RestartRedisEmpty => needsRedis,
-                FaultKind.CutBackendFromRedis or FaultKind.SlowBackendLink or FaultKind.PauseBackend => needsRedis && (operation.ServedBy is null || operation.ServedBy == fault.Target),
+                FaultKind.CutBackendFromRedis or FaultKind.SlowBackendLink => needsRedis && (operation.ServedBy is null || operation.ServedBy == fault.Target),
                 _ => false,
             });
     }
