@@ -22,6 +22,13 @@ internal sealed class BalancerOptions
     [Range(0, 10_000_000)]
     public int RateLimitPerClient { get; set; } = 20_000;
 
+    /// <summary>
+    /// How often a client's allowance is topped up (by its share of <see cref="RateLimitPerClient"/>): short, so that
+    /// the limit is smooth. Tests that count requests at the edge of the limit make it long, so that no top-up
+    /// falls between their requests on a slow machine.
+    /// </summary>
+    public TimeSpan RateLimitReplenishmentPeriod { get; set; } = TimeSpan.FromMilliseconds(100);
+
     /// <summary>The most versions a backend may be behind and still get traffic under the LagAware policy.</summary>
     [Range(0, long.MaxValue)]
     public long MaxReplicationLag { get; set; } = 100;

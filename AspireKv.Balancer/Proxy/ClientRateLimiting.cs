@@ -19,15 +19,17 @@ internal static class ClientRateLimiting
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             limiter.AddPolicy(PolicyName, context =>
             {
-                var permits = context.RequestServices.GetRequiredService<IOptions<BalancerOptions>>().Value.RateLimitPerClient;
+                var options = context.RequestServices.GetRequiredService<IOptions<BalancerOptions>>().Value;
+                var permits = options.RateLimitPerClient;
+                var period = options.RateLimitReplenishmentPeriod;
                 var client = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
                 return permits == 0
                     ? RateLimitPartition.GetNoLimiter(client)
                     : RateLimitPartition.GetTokenBucketLimiter(client, _ => new TokenBucketRateLimiterOptions
                     {
                         TokenLimit = permits,
-                        TokensPerPeriod = Math.Max(1, permits / 10),
-                        ReplenishmentPeriod = TimeSpan.FromMilliseconds(100),
+                        TokensPerPeriod = (int)Math.Clamp(permits * period.TotalSeconds, 1, permits),
+                        ReplenishmentPeriod = period,
                         QueueLimit = 0,
                         AutoReplenishment = true,
                     });
