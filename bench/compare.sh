@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# AspireKv next to what people would use instead, in one run on this machine (issue 5; docs/performance.md):
+#   - AspireKv GET and PUT through the balancer (three backends) and directly against one backend; PUT with
+#     Redis's append-only file synced every second, then on every write;
+#   - etcd 3.4 (Debian's etcd-server), three members on loopback, through its v3 JSON gateway: put, and range
+#     linearizable and serializable;
+#   - HAProxy and nginx in front of the same three backends (GET), and an nginx that answers a constant 200 (the
+#     ceiling of HTTP here);
+#   - redis-benchmark SET and GET with 64 clients (the ceiling of a key-value server here).
+# wrk: 2 threads, 8 and 64 connections, 2 s warm-up then 10 s, 10,000 keys, 100-byte values. Prints a table
+# (requests/s, p50, p99, errors), the ratios the targets are about and the CPU steal of the window.
+# Binds 127.0.0.1, stops everything by PID, bounds every run; about eight minutes.
+# CONFIGURATION=Debug SKIP_BUILD=1 runs what is built without building (for trying the script out).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash bench/install-tools.sh
+[ -n "${SKIP_BUILD:-}" ] || dotnet build AspireKv.sln -c "${CONFIGURATION:-Release}" -v q -nologo >/dev/null
+
+work=$(mktemp -d)
+declare -A pid
+source bench/lib.sh
+trap cleanup EXIT
+
+# AspireKv on redis-server with its append-only file (fsync every second to begin with).
+start_aspirekv --appendonly yes --appendfsync everysec
+start_haproxy
+start_nginx
+
+# etcd: three members, each with its own client and peer port and data folder.
+declare -A etcd_client etcd_peer
+cluster=""
+for m in 1 2 3; do
+  etcd_client[$m]=$(free_port); etcd_peer[$m]=$(free_port)
+  cluster+="${cluster:+,}etcd-$m=http://127.0.0.1:${etcd_peer[$m]}"
+done
+for m in 1 2 3; do
+  etcd --name "etcd-$m" --data-dir "$work/etcd-$m" \
+    --listen-client-urls "http://127.0.0.1:${etcd_client[$m]}" --advertise-client-urls "http://127.0.0.1:${etcd_client[$m]}" \
+    --listen-peer-urls "http://127.0.0.1:${etcd_peer[$m]}" --initial-advertise-peer-urls "http://127.0.0.1:${etcd_peer[$m]}" \
+    --initial-cluster "$cluster" --initial-cluster-state new --initial-cluster-token aspirekv-bench \
+    --log-level error >"$work/etcd-$m.log" 2>&1 &
+  pid[etcd-$m]=$!
+done
+for m in 1 2 3; do wait_http "http://127.0.0.1:${etcd_client[$m]}/health"; done
+
+# A memory-only redis-server of its own for redis-benchmark.
+ceiling_port=$(free_port)
+redis-server --port "$ceiling_port" --bind 127.0.0.1 --save "" --appendonly no >/dev/null &
+pid[redis-ceiling]=$!
+wait_port "$ceiling_port"
+
+dotnet "bench/AspireKv.Bench/bin/${configuration}/net10.0/AspireKv.Bench.dll" populate "http://127.0.0.1:${backend_port[1]}" 10000 >/dev/null
+
+declare -A result
+row() { # row <name> <url> <connections> <script> [script arguments...]
+  local name=$1 url=$2 conns=$3 script=$4; shift 4
+  run_wrk "$url" "$conns" 2s "$script" "$@" >/dev/null
+  result[$name/$conns]=$(run_wrk "$url" "$conns" 10s "$script" "$@" | field)
+  printf "%-34s %5s %s\n" "$name" "$conns" "${result[$name/$conns]}"
+}
+
+lb="http://127.0.0.1:$lb_port"
+direct="http://127.0.0.1:${backend_port[1]}"
+etcd_url="http://127.0.0.1:${etcd_client[1]}"
+before=$(steal)
+printf "%-34s %5s %10s %9s %9s %7s\n" row conns "req/s" "p50 ms" "p99 ms" errors
+for conns in 8 64; do
+  row "aspirekv-get-balancer" "$lb" "$conns" bench/kv.lua get
+  row "aspirekv-get-direct" "$direct" "$conns" bench/kv.lua get
+  row "haproxy-get" "http://127.0.0.1:$haproxy_port" "$conns" bench/kv.lua get
+  row "nginx-get" "http://127.0.0.1:$nginx_port" "$conns" bench/kv.lua get
+  row "http-ceiling" "http://127.0.0.1:$constant_port" "$conns" bench/kv.lua get
+  row "aspirekv-put-balancer-fsync-1s" "$lb" "$conns" bench/kv.lua put
+  row "aspirekv-put-direct-fsync-1s" "$direct" "$conns" bench/kv.lua put
+  row "etcd-put" "$etcd_url" "$conns" bench/etcd.lua put
+  row "etcd-range-linearizable" "$etcd_url" "$conns" bench/etcd.lua range
+  row "etcd-range-serializable" "$etcd_url" "$conns" bench/etcd.lua serializable
+done
+redis-cli -p "$redis_port" CONFIG SET appendfsync always >/dev/null
+for conns in 8 64; do
+  row "aspirekv-put-balancer-fsync-always" "$lb" "$conns" bench/kv.lua put
+done
+after=$(steal)
+
+echo
+echo "redis-benchmark (64 clients, 100-byte values, 10,000 keys):"
+redis-benchmark -p "$ceiling_port" -c 64 -n 300000 -d 100 -r 10000 -t set,get -q 2>/dev/null | tr '\r' '\n' | grep -E "^(SET|GET):" | sed 's/^/  /'
+
+echo
+echo "CPU steal during the wrk rows: $(steal_between "$before" "$after")"
+echo
+echo "Ratios (throughput, then p99; from this run):"
+ratio() { # ratio <label> <row a> <row b>
+  echo "${result[$2]} ${result[$3]}" | awk -v label="$1" '{ printf "  %-58s %5.2fx  p99 %5.2fx\n", label, ($5 > 0 ? $1 / $5 : 0), ($7 > 0 ? $3 / $7 : 0) }'
+}
+for conns in 8 64; do
+  ratio "GET balancer / etcd serializable range ($conns conns; >= 4x)" "aspirekv-get-balancer/$conns" "etcd-range-serializable/$conns"
+  ratio "PUT balancer fsync 1s / etcd put ($conns conns; >= 2x)" "aspirekv-put-balancer-fsync-1s/$conns" "etcd-put/$conns"
+  ratio "PUT balancer fsync always / etcd put ($conns conns; >= 2x)" "aspirekv-put-balancer-fsync-always/$conns" "etcd-put/$conns"
+  ratio "GET balancer / HAProxy ($conns conns; >= 0.9x, p99 <= 1.2x)" "aspirekv-get-balancer/$conns" "haproxy-get/$conns"
+  ratio "GET balancer / nginx ($conns conns)" "aspirekv-get-balancer/$conns" "nginx-get/$conns"
+  ratio "GET balancer / HTTP ceiling ($conns conns)" "aspirekv-get-balancer/$conns" "http-ceiling/$conns"
+done

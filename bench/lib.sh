@@ -1,0 +1,138 @@
+# Shared by the shell benchmarks (source it): free ports, waiting, stopping by PID, AspireKv as processes,
+# HAProxy and nginx configurations, and reading wrk's output. Everything binds 127.0.0.1.
+# Needs: $work (a temporary folder) and the associative array pid (name -> PID) in the caller.
+
+configuration=${CONFIGURATION:-Release}
+
+cleanup() {
+  # TERM first: nginx's master stops its workers on TERM, but a killed master leaves them running.
+  for name in "${!pid[@]}"; do kill -TERM "${pid[$name]}" 2>/dev/null || true; done
+  for name in "${!pid[@]}"; do
+    for _ in $(seq 1 50); do kill -0 "${pid[$name]}" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "${pid[$name]}" 2>/dev/null || true
+  done
+  rm -rf "$work"
+}
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
+wait_http() { for _ in $(seq 1 300); do curl -sf -o /dev/null "$1" && return 0; sleep 0.1; done; echo "no answer from $1" >&2; return 1; }
+wait_port() { for _ in $(seq 1 300); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done; echo "nothing listens on $1" >&2; return 1; }
+
+# start_aspirekv <redis-server flags...>: redis-server, three backends and our balancer. Sets redis_port, lb_port,
+# backend_port[1..3] and pid[...]. start_backend <n> starts (again) backend n on its port.
+start_aspirekv() {
+  secret=$(python3 -c 'import secrets; print(secrets.token_hex(16))')
+  redis_port=$(free_port)
+  mkdir -p "$work/redis"
+  redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --dir "$work/redis" "$@" >/dev/null &
+  pid[redis]=$!
+  lb_port=$(free_port)
+  declare -gA backend_port
+  for b in 1 2 3; do backend_port[$b]=$(free_port); done
+  wait_port "$redis_port"
+  for b in 1 2 3; do start_backend "$b"; done
+  Cluster__Secret="$secret" Balancer__RateLimitPerClient=0 Logging__LogLevel__Default=Warning \
+  services__backend__http__0="http://127.0.0.1:${backend_port[1]}" services__backend__http__1="http://127.0.0.1:${backend_port[2]}" \
+  services__backend__http__2="http://127.0.0.1:${backend_port[3]}" \
+    dotnet "AspireKv.Balancer/bin/$configuration/net10.0/AspireKv.Balancer.dll" --urls "http://127.0.0.1:$lb_port" >/dev/null 2>&1 &
+  pid[balancer]=$!
+  for b in 1 2 3; do wait_http "http://127.0.0.1:${backend_port[$b]}/health"; done
+  wait_http "http://127.0.0.1:$lb_port/health"
+}
+
+start_backend() {
+  local b=$1 port=${backend_port[$1]}
+  ConnectionStrings__redis="127.0.0.1:$redis_port,abortConnect=false" Node__Name="backend-$b" \
+  Node__PublicUrl="http://127.0.0.1:$port" Registration__BalancerUrl="http://127.0.0.1:$lb_port" \
+  Cluster__Secret="$secret" Replication__SigningKey="$secret" Logging__LogLevel__Default=Warning \
+    dotnet "AspireKv.Backend/bin/$configuration/net10.0/AspireKv.Backend.dll" --urls "http://127.0.0.1:$port" >/dev/null 2>&1 &
+  pid[backend-$b]=$!
+}
+
+# start_haproxy: HTTP mode, round robin, option httpchk, in front of the three backends. Sets haproxy_port.
+start_haproxy() {
+  haproxy_port=$(free_port)
+  cat >"$work/haproxy.cfg" <<CFG
+global
+  maxconn 4096
+defaults
+  mode http
+  timeout connect 1s
+  timeout client 30s
+  timeout server 30s
+  option http-keep-alive
+  retries 2
+  option redispatch
+frontend kv
+  bind 127.0.0.1:$haproxy_port
+  default_backend backends
+backend backends
+  balance roundrobin
+  option httpchk GET /health
+  default-server inter 1s fall 2 rise 1
+  server backend-1 127.0.0.1:${backend_port[1]} check
+  server backend-2 127.0.0.1:${backend_port[2]} check
+  server backend-3 127.0.0.1:${backend_port[3]} check
+CFG
+  haproxy -f "$work/haproxy.cfg" -db >/dev/null 2>&1 &
+  pid[haproxy]=$!
+  wait_port "$haproxy_port"
+}
+
+# start_nginx: upstream round robin with keepalive in front of the three backends (nginx_port), and a server that
+# answers a constant 200, the ceiling of HTTP on this machine (constant_port).
+start_nginx() {
+  nginx_port=$(free_port)
+  constant_port=$(free_port)
+  mkdir -p "$work/nginx"
+  cat >"$work/nginx.conf" <<CFG
+worker_processes 2;
+pid $work/nginx/nginx.pid;
+error_log $work/nginx/error.log;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path $work/nginx/body;
+  proxy_temp_path $work/nginx/proxy;
+  upstream backends {
+    server 127.0.0.1:${backend_port[1]} max_fails=1 fail_timeout=3s;
+    server 127.0.0.1:${backend_port[2]} max_fails=1 fail_timeout=3s;
+    server 127.0.0.1:${backend_port[3]} max_fails=1 fail_timeout=3s;
+    keepalive 64;
+  }
+  server {
+    listen 127.0.0.1:$nginx_port;
+    location / {
+      proxy_pass http://backends;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_next_upstream error timeout;
+    }
+  }
+  server {
+    listen 127.0.0.1:$constant_port;
+    location / { return 200 "ok"; }
+  }
+}
+CFG
+  nginx -c "$work/nginx.conf" -g 'daemon off;' >/dev/null 2>&1 &
+  pid[nginx]=$!
+  wait_port "$nginx_port"
+}
+
+# CPU steal: "steal total" jiffies now; steal_between <before> <after> prints the share of the window.
+steal() { awk '/^cpu /{print $9, $2+$3+$4+$5+$6+$7+$8+$9}' /proc/stat; }
+steal_between() { echo "$1 $2" | awk '{ if ($4 - $2 > 0) printf "%.1f%%", 100 * ($3 - $1) / ($4 - $2); else print "n/a" }'; }
+
+# run_wrk <url> <connections> <duration> <script> [script arguments...]
+run_wrk() { local url=$1 conns=$2 duration=$3 script=$4; shift 4; wrk -t2 -c"$conns" -d"$duration" --latency -s "$script" "$url" -- "$@" 2>&1; }
+
+# field: requests/s, p50 and p99 (ms) and errors from wrk's output on standard input.
+field() {
+  awk '
+    function ms(v) { if (v ~ /us$/) return v/1000; if (v ~ /ms$/) return v+0; if (v ~ /s$/) return v*1000; return v }
+    /Requests\/sec/ { rps=$2 }
+    /^ +50%/ { p50=ms($2) } /^ +99%/ { p99=ms($2) }
+    /Non-2xx/ { err+=$5 } /Socket errors/ { gsub(",", ""); err+=$4+$6+$8+$10 }
+    END { printf "%10.0f %9.2f %9.2f %7d", rps, p50, p99, err+0 }'
+}
