@@ -12,7 +12,13 @@ internal static class ServedByHeaderExtensions
         var name = app.ApplicationServices.GetRequiredService<NodeIdentity>().Name;
         return app.Use((context, next) =>
         {
-            context.Response.Headers[KvHeaders.ServedBy] = name;
+            // Set when the headers go out, not now: the exception handler clears the headers of a failed request
+            // before it writes its 500, and that answer too must say which backend gave it.
+            context.Response.OnStarting(() =>
+            {
+                context.Response.Headers[KvHeaders.ServedBy] = name;
+                return Task.CompletedTask;
+            });
             return next(context);
         });
     }

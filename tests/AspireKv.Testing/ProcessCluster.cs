@@ -27,6 +27,9 @@ public sealed class ProcessCluster(string repositoryRoot, string configuration =
     /// <summary>Extra settings for every balancer started from now on.</summary>
     public Dictionary<string, string> BalancerSettings { get; } = [];
 
+    /// <summary>When set, each process started from now on writes its output (warnings and errors) to <c>{name}.log</c> here.</summary>
+    public string? LogDirectory { get; set; }
+
     public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
@@ -44,8 +47,8 @@ public sealed class ProcessCluster(string repositoryRoot, string configuration =
         var directory = Directory.CreateTempSubdirectory("aspirekv-redis-").FullName;
         _directories.Add(directory);
         string[] persistence = appendOnly ? ["--appendonly", "yes", "--appendfsync", "always"] : ["--appendonly", "no"];
-        var redis = Track(new ServiceProcess("redis", port, StartInfo("redis-server",
-            ["--port", Text(port), "--bind", "127.0.0.1", "--save", "", "--dir", directory, .. persistence], [])));
+        var redis = Create("redis", port, StartInfo("redis-server",
+            ["--port", Text(port), "--bind", "127.0.0.1", "--save", "", "--dir", directory, .. persistence], []));
         redis.Start();
         await WaitListeningAsync(port).ConfigureAwait(false);
         return redis;
@@ -89,7 +92,7 @@ public sealed class ProcessCluster(string repositoryRoot, string configuration =
     {
         var port = FreePort();
         var address = new Uri($"http://127.0.0.1:{Text(port)}");
-        var backend = Track(new ServiceProcess(name, port, StartInfo("dotnet", [ServiceAssembly("AspireKv.Backend"), "--urls", address.ToString()],
+        var backend = Create(name, port, StartInfo("dotnet", [ServiceAssembly("AspireKv.Backend"), "--urls", address.ToString()],
         [
             ("ConnectionStrings__redis", $"127.0.0.1:{Text(redisPort)},abortConnect=false,connectTimeout=1000"),
             ("Node__Name", name),
@@ -100,7 +103,7 @@ public sealed class ProcessCluster(string repositoryRoot, string configuration =
             ("Replication__SigningKey", Secret),
             ("Logging__LogLevel__Default", "Warning"),
             .. BackendSettings.Select(setting => (setting.Key, setting.Value)),
-        ])));
+        ]));
         backend.Start();
         await WaitHealthyAsync(address).ConfigureAwait(false);
         return backend;
@@ -111,12 +114,12 @@ public sealed class ProcessCluster(string repositoryRoot, string configuration =
     {
         port = port == 0 ? FreePort() : port;
         var address = new Uri($"http://127.0.0.1:{Text(port)}");
-        var balancer = Track(new ServiceProcess("balancer", port, StartInfo("dotnet", [ServiceAssembly("AspireKv.Balancer"), "--urls", address.ToString()],
+        var balancer = Create("balancer", port, StartInfo("dotnet", [ServiceAssembly("AspireKv.Balancer"), "--urls", address.ToString()],
         [
             ("Logging__LogLevel__Default", "Warning"),
             ("Cluster__Secret", Secret),
             .. BalancerSettings.Select(setting => (setting.Key, setting.Value)),
-        ])));
+        ]));
         balancer.Start();
         await WaitHealthyAsync(address).ConfigureAwait(false);
         return balancer;
@@ -206,6 +209,9 @@ public sealed class ProcessCluster(string repositoryRoot, string configuration =
         var path = Path.Combine(repositoryRoot, project, "bin", configuration, "net10.0", project + ".dll");
         return File.Exists(path) ? path : throw new FileNotFoundException($"{project} is not built in {configuration} (dotnet build -c {configuration}).", path);
     }
+
+    private ServiceProcess Create(string name, int port, ProcessStartInfo start) =>
+        Track(new ServiceProcess(name, port, start, LogDirectory is null ? null : Path.Combine(LogDirectory, name + ".log")));
 
     private ServiceProcess Track(ServiceProcess process)
     {

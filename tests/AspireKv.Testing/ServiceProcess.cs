@@ -11,13 +11,20 @@ namespace AspireKv.Testing;
 public sealed class ServiceProcess : IDisposable
 {
     private readonly ProcessStartInfo _start;
+    private readonly string? _logFile;
+    private readonly Lock _logLock = new();
     private Process? _process;
 
-    internal ServiceProcess(string name, int port, ProcessStartInfo start)
+    /// <param name="name">The service's name.</param>
+    /// <param name="port">The port it listens on.</param>
+    /// <param name="start">How to start it.</param>
+    /// <param name="logFile">Where its output goes (appended across restarts), or null to drop it.</param>
+    internal ServiceProcess(string name, int port, ProcessStartInfo start, string? logFile = null)
     {
         Name = name;
         Port = port;
         _start = start;
+        _logFile = logFile;
     }
 
     public string Name { get; }
@@ -43,9 +50,9 @@ public sealed class ServiceProcess : IDisposable
 
         _process?.Dispose();
         _process = Process.Start(_start) ?? throw new InvalidOperationException($"Could not start {_start.FileName}.");
-        // Drain the output so a chatty process never blocks on a full pipe.
-        _process.OutputDataReceived += (_, _) => { };
-        _process.ErrorDataReceived += (_, _) => { };
+        // Drain the output so a chatty process never blocks on a full pipe; keep it when asked to.
+        _process.OutputDataReceived += (_, line) => Log(line.Data);
+        _process.ErrorDataReceived += (_, line) => Log(line.Data);
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
         IsPaused = false;
@@ -86,6 +93,19 @@ public sealed class ServiceProcess : IDisposable
         }
 
         _process?.Dispose();
+    }
+
+    private void Log(string? line)
+    {
+        if (_logFile is null || line is null)
+        {
+            return;
+        }
+
+        lock (_logLock)
+        {
+            File.AppendAllText(_logFile, line + Environment.NewLine);
+        }
     }
 
     private async Task SignalAsync(string signal)

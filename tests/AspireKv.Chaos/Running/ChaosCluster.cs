@@ -18,6 +18,7 @@ public sealed class ChaosCluster : IAsyncDisposable
 {
     private readonly ProcessCluster _processes;
     private readonly List<ChaosBackend> _backends = [];
+    private bool _disposed;
 
     private ChaosCluster(ProcessCluster processes) => _processes = processes;
 
@@ -30,9 +31,13 @@ public sealed class ChaosCluster : IAsyncDisposable
     /// <summary>The cluster secret: admin endpoints (status, digest) need it.</summary>
     public string Secret => _processes.Secret;
 
-    public static async Task<ChaosCluster> StartAsync(string repositoryRoot, string configuration, int backends)
+    /// <param name="repositoryRoot">The folder that holds AspireKv.sln.</param>
+    /// <param name="configuration">Which build of the services to start.</param>
+    /// <param name="backends">How many backends.</param>
+    /// <param name="logDirectory">Where each process's warnings and errors go (<c>{name}.log</c>).</param>
+    public static async Task<ChaosCluster> StartAsync(string repositoryRoot, string configuration, int backends, string logDirectory)
     {
-        var cluster = new ChaosCluster(new ProcessCluster(repositoryRoot, configuration));
+        var cluster = new ChaosCluster(new ProcessCluster(repositoryRoot, configuration) { LogDirectory = logDirectory });
         try
         {
             // Every client of the run comes from 127.0.0.1: one rate-limit partition, which must not throttle them.
@@ -88,6 +93,14 @@ public sealed class ChaosCluster : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // Idempotent: the run stops the processes before it deletes their logs, and `await using` comes after.
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+
         // Processes first: a backend that lost its proxy would only log reconnection attempts.
         await _processes.DisposeAsync().ConfigureAwait(false);
         foreach (var backend in _backends)

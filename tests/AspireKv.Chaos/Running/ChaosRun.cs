@@ -31,7 +31,9 @@ public static class ChaosRun
         var configuration = options.Configuration ?? Repository.Configuration;
         var elapsed = Stopwatch.StartNew();
         await log.WriteLineAsync($"Starting redis-server, {options.Backends} backends and the balancer ({configuration} build)...").ConfigureAwait(false);
-        await using var cluster = await ChaosCluster.StartAsync(root, configuration, options.Backends).ConfigureAwait(false);
+        // The processes' warnings and errors, kept with the history when a check fails.
+        var logs = Directory.CreateDirectory(Path.Combine(options.OutputDirectory, $"logs-seed{options.Seed}-{DateTime.UtcNow:yyyyMMdd-HHmmss}")).FullName;
+        await using var cluster = await ChaosCluster.StartAsync(root, configuration, options.Backends, logs).ConfigureAwait(false);
 
         var keys = Enumerable.Range(0, options.Keys).Select(i => $"chaos-{options.Seed}-{i}").ToList();
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = options.Clients * 2 }) { Timeout = TimeSpan.FromSeconds(10) };
@@ -59,8 +61,15 @@ public static class ChaosRun
 
         var checks = Check(history, options, nemesis.Unrecovered);
         var summary = ChaosSummary.Format(history, checks, options, elapsed.Elapsed);
-        var historyFile = checks.All(c => c.Passed) && !options.KeepHistory ? null : await WriteHistoryAsync(history, options).ConfigureAwait(false);
-        return new ChaosReport(history, checks, summary, historyFile);
+        var keep = !checks.All(c => c.Passed) || options.KeepHistory;
+        var historyFile = keep ? await WriteHistoryAsync(history, options).ConfigureAwait(false) : null;
+        await cluster.DisposeAsync().ConfigureAwait(false);
+        if (!keep)
+        {
+            Directory.Delete(logs, recursive: true);
+        }
+
+        return new ChaosReport(history, checks, keep ? summary + $"process logs: {logs}\n" : summary, historyFile);
     }
 
     /// <summary>Checks a history written by an earlier run again, with the checkers of this build.</summary>
