@@ -9,8 +9,8 @@ namespace AspireKv.Chaos.Faults;
 
 /// <summary>
 /// Injects the planned faults one after another into the running cluster while the clients work, heals each
-/// one, and waits for the cluster to be whole again before the next: every backend ready, and a write and a
-/// strong read through the balancer answered (a restore after Redis lost its data pauses writes although every
+/// one, and waits for the cluster to be whole again before the next: every backend ready and registered with the
+/// balancer, and a write and a strong read through the balancer answered (a restore after Redis lost its data pauses writes although every
 /// backend is up). Records when each fault began, ended and was recovered from, on the clients' clock.
 /// </summary>
 internal sealed class Nemesis(ChaosCluster cluster, HttpClient http, Stopwatch clock, TimeSpan slowLinkDelay, TimeSpan recoveryTimeout)
@@ -113,6 +113,8 @@ internal sealed class Nemesis(ChaosCluster cluster, HttpClient http, Stopwatch c
             }
 
             await ProcessCluster.WaitHealthyAsync(cluster.Balancer.Address, recoveryTimeout).ConfigureAwait(false);
+            // After a balancer restart the registry fills as the backends renew; the next fault must not find it half full.
+            await cluster.WaitRegisteredAsync(recoveryTimeout).ConfigureAwait(false);
             while (!await ProbeAsync().ConfigureAwait(false))
             {
                 if (deadline.Elapsed > recoveryTimeout)

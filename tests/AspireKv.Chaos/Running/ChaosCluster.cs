@@ -1,4 +1,7 @@
+using System.Diagnostics;
 using System.Globalization;
+using System.Net.Http.Json;
+using AspireKv.Contracts;
 using AspireKv.Testing;
 
 namespace AspireKv.Chaos.Running;
@@ -52,12 +55,38 @@ public sealed class ChaosCluster : IAsyncDisposable
                 cluster._backends.Add(new ChaosBackend(process, link));
             }
 
+            // A backend registers on its first renewal after it is ready: wait for all, so that the first fault
+            // does not find a balancer that knows one backend only.
+            await cluster.WaitRegisteredAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
             return cluster;
         }
         catch
         {
             await cluster.DisposeAsync().ConfigureAwait(false);
             throw;
+        }
+    }
+
+    /// <summary>Waits until the balancer's registry lists every backend as registered (it also seeds its routing).</summary>
+    public async Task WaitRegisteredAsync(TimeSpan timeout)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        http.DefaultRequestHeaders.Authorization = new("Bearer", Secret);
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            var registry = await http.GetFromJsonAsync(new Uri(Balancer.Address, KvRoutes.Registry), ContractsJsonContext.Default.IReadOnlyListRegisteredBackend).ConfigureAwait(false) ?? [];
+            if (_backends.All(b => registry.Any(r => r.Registered && r.Name == b.Name)))
+            {
+                return;
+            }
+
+            if (clock.Elapsed > timeout)
+            {
+                throw new TimeoutException($"The balancer did not list every backend as registered within {timeout.TotalSeconds:0} s.");
+            }
+
+            await Task.Delay(50).ConfigureAwait(false);
         }
     }
 
