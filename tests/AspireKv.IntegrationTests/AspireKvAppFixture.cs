@@ -154,7 +154,9 @@ public abstract class AspireKvAppFixture : IAsyncLifetime
         RedisProxy.Restore();
         foreach (var name in BackendNames.Prepend(RedisServerResource))
         {
-            if (IsStopped(name))
+            // Not only stopped ones: a stop that DCP reported as failed can leave a resource in no running state
+            // (seen once on a fresh CI machine), and every later test would wait for it in vain.
+            if (IsStopped(name) || !IsRunningOrStarting(name))
             {
                 await ExecuteCommandAsync(name, KnownResourceCommands.StartCommand, cancellationToken);
             }
@@ -174,6 +176,11 @@ public abstract class AspireKvAppFixture : IAsyncLifetime
                 && backends.Where(b => !BackendNames.Contains(b.Name)).All(b => b.ActiveHealth == "Unhealthy" || b.PassiveHealth == "Unhealthy");
         }, cancellationToken);
     }
+
+    private bool IsRunningOrStarting(string resource) =>
+        App.ResourceNotifications.TryGetCurrentState(resource, out var current)
+        && current.Snapshot.State?.Text is { } state
+        && (state == KnownResourceStates.Running || state == KnownResourceStates.Starting || state == KnownResourceStates.Waiting);
 
     private bool IsStopped(string resource) =>
         App.ResourceNotifications.TryGetCurrentState(resource, out var current)
