@@ -15,18 +15,4 @@ internal static class Arguments
         Console.Error.WriteLine("usage: visibility [writes] | failover [seconds] [clients] [victim-url] | catchup [writes] | lag [seconds] | consistency [reads]");
         return 2;
     }
-
-    /// <summary>The repository's root: the first folder above this program that holds AspireKv.sln.</summary>
-    public static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "AspireKv.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("AspireKv.sln not found above " + AppContext.BaseDirectory);
-    }
 }

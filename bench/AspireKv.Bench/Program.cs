@@ -1,4 +1,5 @@
 using AspireKv.Bench;
+using AspireKv.Testing;
 
 // Measurements of AspireKv; every figure in the docs comes from here.
 //   visibility [writes]                    against a running AppHost: how long until a write is readable on every backend
@@ -19,9 +20,9 @@ return command switch
         new Uri(Arguments.Text(args, 3, "http://localhost:5002")),
         TimeSpan.FromSeconds(Arguments.Int(args, 1, 10)),
         Arguments.Int(args, 2, 8)).RunAsync(cancel.Token),
-    "catchup" => await new CatchUpBenchmark(Arguments.RepositoryRoot(), Arguments.Int(args, 1, 100_000)).RunAsync(),
-    "consistency" => await new ConsistencyBenchmark(Arguments.RepositoryRoot(), Arguments.Int(args, 1, 5_000)).RunAsync(),
-    "lag" => await new LagBenchmark(Arguments.RepositoryRoot(), TimeSpan.FromSeconds(Arguments.Int(args, 1, 10))).RunAsync(),
+    "catchup" => await new CatchUpBenchmark(ProcessCluster.FindRepositoryRoot(), Arguments.Int(args, 1, 100_000)).RunAsync(),
+    "consistency" => await new ConsistencyBenchmark(ProcessCluster.FindRepositoryRoot(), Arguments.Int(args, 1, 5_000)).RunAsync(),
+    "lag" => await new LagBenchmark(ProcessCluster.FindRepositoryRoot(), TimeSpan.FromSeconds(Arguments.Int(args, 1, 10))).RunAsync(),
     "populate" => await PopulateCommand.RunAsync(new Uri(Arguments.Text(args, 1, "http://localhost:5001")), Arguments.Int(args, 2, 10_000)),
     _ => Arguments.Usage(),
 };

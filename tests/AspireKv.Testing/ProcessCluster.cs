@@ -30,6 +30,20 @@ public sealed class ProcessCluster(string repositoryRoot, string configuration =
     /// <summary>When set, each process started from now on writes its output (warnings and errors) to <c>{name}.log</c> here.</summary>
     public string? LogDirectory { get; set; }
 
+    /// <summary>The first folder above <paramref name="start"/> (default: the running program's) that holds AspireKv.sln.</summary>
+    public static string FindRepositoryRoot(string? start = null)
+    {
+        for (var directory = new DirectoryInfo(start ?? AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "AspireKv.sln")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("AspireKv.sln not found above " + (start ?? AppContext.BaseDirectory));
+    }
+
     public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
