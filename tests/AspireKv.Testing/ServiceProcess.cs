@@ -11,8 +11,9 @@ namespace AspireKv.Testing;
 public sealed class ServiceProcess : IDisposable
 {
     private readonly ProcessStartInfo _start;
-    private readonly string? _logFile;
+    private readonly StreamWriter? _log;
     private readonly Lock _logLock = new();
+    private bool _logClosed;
     private Process? _process;
 
     /// <param name="name">The service's name.</param>
@@ -24,7 +25,8 @@ public sealed class ServiceProcess : IDisposable
         Name = name;
         Port = port;
         _start = start;
-        _logFile = logFile;
+        // One writer for the process's life, across restarts: not a file open per line during a storm of errors.
+        _log = logFile is null ? null : new StreamWriter(logFile, append: true) { AutoFlush = true };
     }
 
     public string Name { get; }
@@ -93,18 +95,27 @@ public sealed class ServiceProcess : IDisposable
         }
 
         _process?.Dispose();
+        lock (_logLock)
+        {
+            // A line of an exited process may still arrive; it is dropped, not written to a closed file.
+            _logClosed = true;
+            _log?.Dispose();
+        }
     }
 
     private void Log(string? line)
     {
-        if (_logFile is null || line is null)
+        if (_log is null || line is null)
         {
             return;
         }
 
         lock (_logLock)
         {
-            File.AppendAllText(_logFile, line + Environment.NewLine);
+            if (!_logClosed)
+            {
+                _log.WriteLine(line);
+            }
         }
     }
 
