@@ -49,6 +49,7 @@ internal static class BalancerServiceCollectionExtensions
         app.MapReverseProxy(proxy =>
         {
             // Retry wraps load balancing, so each attempt picks among the backends not tried yet.
+            proxy.UseMiddleware<EndStreamsOnShutdownMiddleware>();
             proxy.UseMiddleware<RetryOnAnotherBackendMiddleware>();
             proxy.UseSessionAffinity();
             proxy.UseLoadBalancing();

@@ -17,6 +17,7 @@ internal static class WatchApi
     /// <summary>Sent when nothing happened for this long, so that proxies (the balancer times out idle streams after 3 s) keep the stream.</summary>
     private static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(2);
     private static readonly byte[] KeepAliveComment = ": keep-alive\n\n"u8.ToArray();
+    private static readonly byte[] RetryHint = "retry: 1000\n\n"u8.ToArray();
     private const int BatchSize = 500;
 
     public static IEndpointRouteBuilder MapWatchApi(this IEndpointRouteBuilder app)
@@ -26,7 +27,13 @@ internal static class WatchApi
     }
 
     public static async Task WatchAsync(
-        HttpContext context, string? prefix, long? from, IReplicationLog log, Replica replica, AppliedVersionWaiter waiter)
+        HttpContext context,
+        string? prefix,
+        long? from,
+        IReplicationLog log,
+        Replica replica,
+        AppliedVersionWaiter waiter,
+        IHostApplicationLifetime lifetime)
     {
         var response = context.Response;
         var resumeAfter = from ?? LastEventId(context.Request) ?? replica.AppliedVersion;
@@ -44,7 +51,11 @@ internal static class WatchApi
         await response.Body.FlushAsync(context.RequestAborted).ConfigureAwait(false);
 
         var last = resumeAfter;
-        var cancellation = context.RequestAborted;
+
+        // A stream never ends by itself, and a graceful shutdown waits for open requests: without ending the
+        // stream when the host stops, a backend with a watcher takes the whole shutdown timeout to stop.
+        using var streamEnd = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
+        var cancellation = streamEnd.Token;
         try
         {
             while (!cancellation.IsCancellationRequested)
@@ -89,14 +100,32 @@ internal static class WatchApi
                 await response.Body.FlushAsync(cancellation).ConfigureAwait(false);
             }
         }
-        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
             // The client went away.
+        }
+        catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            // This backend is stopping: end the stream; the client reconnects, through the balancer to another
+            // backend, with Last-Event-ID and misses nothing.
+            await EndWithRetryAsync(response).ConfigureAwait(false);
         }
         catch (ReplicationUnavailableException)
         {
             // Redis is away: end the stream; the client reconnects with Last-Event-ID and misses nothing.
-            await response.Body.WriteAsync("retry: 1000\n\n"u8.ToArray(), CancellationToken.None).ConfigureAwait(false);
+            await EndWithRetryAsync(response).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task EndWithRetryAsync(HttpResponse response)
+    {
+        try
+        {
+            await response.Body.WriteAsync(RetryHint, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is IOException or OperationCanceledException)
+        {
+            // The connection is already gone; there is nobody left to tell.
         }
     }
 

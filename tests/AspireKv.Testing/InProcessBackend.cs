@@ -63,6 +63,9 @@ internal sealed class InProcessBackend : IAsyncDisposable
         return backend;
     }
 
+    /// <summary>Stops the host as a shutdown signal would; disposing afterwards is still needed.</summary>
+    public Task StopAsync(CancellationToken cancellationToken) => _app.StopAsync(cancellationToken);
+
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();

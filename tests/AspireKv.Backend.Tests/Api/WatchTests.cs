@@ -57,6 +57,26 @@ public sealed class WatchTests : IAsyncLifetime
         Assert.Equal([$"{prefix}1", $"{prefix}2"], events.Select(e => e.Key));
     }
 
+    [Fact]
+    public async Task Watch_WhenTheBackendStops_EndsWithARetryHintInsteadOfHoldingUpTheShutdown()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/watch?prefix=stop-{Guid.NewGuid():N}-");
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        deadline.CancelAfter(TimeSpan.FromSeconds(20));
+        using var response = await _backend!.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(deadline.Token));
+
+        var stopping = _backend.StopAsync(deadline.Token);
+        var lines = new List<string>();
+        while (await reader.ReadLineAsync(deadline.Token) is { } line)
+        {
+            lines.Add(line);
+        }
+
+        Assert.Contains("retry: 1000", lines);
+        await stopping.WaitAsync(deadline.Token);
+    }
+
     private static string? Decode(string? base64) => base64 is null ? null : System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(base64));
 
     private async Task<List<ChangeEvent>> ReadEventsAsync(string path, long? lastEventId, int count)
