@@ -183,6 +183,14 @@ internal static class KeyValueApi
                         : result.Version > 0
                             ? $"'{write.Key}' is at version {Text(result.Version)}, not the one the write requires."
                             : $"'{write.Key}' holds no value.");
+            case CommitStatus.IdempotencyKeyReused:
+                // As the IETF Idempotency-Key draft advises: 422, because replaying the first write's success would
+                // tell the client that this different write happened.
+                return TypedResults.Problem(
+                    statusCode: StatusCodes.Status422UnprocessableEntity,
+                    title: "Idempotency key reused",
+                    detail: $"The {KvHeaders.IdempotencyKey} '{write.IdempotencyKey}' was used in the last ten minutes for a different write "
+                        + $"(committed as version {Text(result.Version)}). Nothing was written; send a new key with each new write.");
             default:
                 return Unavailable(
                     response,

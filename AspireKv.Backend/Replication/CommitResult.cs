@@ -20,6 +20,12 @@ internal enum CommitStatus
 
     /// <summary>A retry of a write already committed under the same idempotency key, with its version; nothing new was written.</summary>
     Replayed,
+
+    /// <summary>
+    /// The idempotency key was used, within its window, for a different write (committed under
+    /// <see cref="CommitResult.Version"/>); nothing was written.
+    /// </summary>
+    IdempotencyKeyReused,
 }
 
 /// <summary>The outcome of <see cref="IReplicationLog.CommitAsync"/>.</summary>

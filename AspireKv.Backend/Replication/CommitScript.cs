@@ -16,12 +16,13 @@ namespace AspireKv.Backend.Replication;
 internal static class CommitScript
 {
     /// <summary>Result codes, the first element of the script's answer.</summary>
-    public const long Committed = 1, NotFound = 2, PreconditionFailed = 3, RecoveryNeeded = 4, Replayed = 5;
+    public const long Committed = 1, NotFound = 2, PreconditionFailed = 3, RecoveryNeeded = 4, Replayed = 5, IdempotencyKeyReused = 6;
 
     /// <summary>
     /// KEYS: sequence, durable copy, recent log, epoch, idempotency record ('' key when none).
     /// ARGV: key, body, log length, kind ('S' or 'D'), condition ('', '*', 'E' or a version),
-    /// highest version the writer has seen, idempotency TTL in seconds.
+    /// highest version the writer has seen, idempotency TTL in seconds, the write's <see cref="IdempotencyFingerprint"/>.
+    /// The idempotency record holds 'version:fingerprint' (a bare version, written by earlier builds, matches any write).
     /// Returns {code, version}.
     /// </summary>
     public const string Source = """
@@ -30,7 +31,13 @@ internal static class CommitScript
         if head < tonumber(ARGV[6]) then return {4, head} end
         if KEYS[5] ~= '' then
           local prior = redis.call('GET', KEYS[5])
-          if prior then return {5, tonumber(prior)} end
+          if prior then
+            local colon = string.find(prior, ':', 1, true)
+            if not colon then return {5, tonumber(prior)} end
+            local priorVersion = tonumber(string.sub(prior, 1, colon - 1))
+            if string.sub(prior, colon + 1) ~= ARGV[8] then return {6, priorVersion} end
+            return {5, priorVersion}
+          end
         end
         local current = redis.call('HGET', KEYS[2], ARGV[1])
         local currentVersion = 0
@@ -54,7 +61,7 @@ internal static class CommitScript
         redis.call('HSET', KEYS[2], ARGV[1], message)
         redis.call('ZADD', KEYS[3], version, message)
         redis.call('ZREMRANGEBYRANK', KEYS[3], 0, -(tonumber(ARGV[3]) + 1))
-        if KEYS[5] ~= '' then redis.call('SET', KEYS[5], version, 'EX', tonumber(ARGV[7])) end
+        if KEYS[5] ~= '' then redis.call('SET', KEYS[5], string.format('%d', version) .. ':' .. ARGV[8], 'EX', tonumber(ARGV[7])) end
         return {1, version}
         """;
 }

@@ -39,6 +39,7 @@ internal sealed class RedisReplicationLog(
                 request.Condition.ToScriptArgument(),
                 highestKnownVersion,
                 (long)IdempotencyWindow.TotalSeconds,
+                request.IdempotencyKey is null ? string.Empty : IdempotencyFingerprint.Of(request),
             ])).ConfigureAwait(false))!;
         var version = (long)result[1];
         if ((long)result[0] == CommitScript.Committed)
@@ -53,6 +54,7 @@ internal sealed class RedisReplicationLog(
             CommitScript.PreconditionFailed => new CommitResult(CommitStatus.PreconditionFailed, version),
             CommitScript.RecoveryNeeded => new CommitResult(CommitStatus.RecoveryNeeded, version),
             CommitScript.Replayed => new CommitResult(CommitStatus.Replayed, version),
+            CommitScript.IdempotencyKeyReused => new CommitResult(CommitStatus.IdempotencyKeyReused, version),
             var code => throw new InvalidOperationException($"The commit script answered the unknown code {code}."),
         };
     }

@@ -13,7 +13,7 @@ internal sealed class InMemoryReplicationLog(int logLength = 100_000) : IReplica
     private readonly Lock _lock = new();
     private readonly Dictionary<string, byte[]> _durableCopy = new(StringComparer.Ordinal);
     private readonly SortedDictionary<long, byte[]> _recentLog = [];
-    private readonly Dictionary<string, long> _idempotency = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (long Version, string Fingerprint)> _idempotency = new(StringComparer.Ordinal);
     private readonly HashSet<string> _restoreMembers = new(StringComparer.Ordinal);
     private Action<ReplicationEntry>? _subscriber;
     private long _sequence;
@@ -167,7 +167,9 @@ internal sealed class InMemoryReplicationLog(int logLength = 100_000) : IReplica
 
         if (request.IdempotencyKey is { } idempotencyKey && _idempotency.TryGetValue(idempotencyKey, out var prior))
         {
-            return new CommitResult(CommitStatus.Replayed, prior);
+            return prior.Fingerprint == IdempotencyFingerprint.Of(request)
+                ? new CommitResult(CommitStatus.Replayed, prior.Version)
+                : new CommitResult(CommitStatus.IdempotencyKeyReused, prior.Version);
         }
 
         var currentVersion = 0L;
@@ -207,7 +209,7 @@ internal sealed class InMemoryReplicationLog(int logLength = 100_000) : IReplica
 
         if (request.IdempotencyKey is { } key)
         {
-            _idempotency[key] = version;
+            _idempotency[key] = (version, IdempotencyFingerprint.Of(request));
         }
 
         committed = Decode(message);

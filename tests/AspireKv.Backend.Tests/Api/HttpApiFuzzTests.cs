@@ -65,13 +65,15 @@ public sealed class HttpApiFuzzTests
                     Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
                 }
 
-                if (!response.IsSuccessStatusCode || operation.KeyShape != "plain" || operation.Method is not ("PUT" or "DELETE"))
+                if (!response.IsSuccessStatusCode || operation.Method is not ("PUT" or "DELETE"))
                 {
                     continue;
                 }
 
-                // A 2xx with an idempotency key that already committed is a replay: nothing was written.
-                if (idempotencyKey is not null && !committedIdempotencyKeys.Add(idempotencyKey))
+                // A 2xx with an idempotency key that already committed is a replay: nothing was written. (The same
+                // key on a different write is a 422, so a replay here is always of the same write.) Every accepted
+                // write counts, whatever its key's shape: a key reused by a plain-key write must not be missed.
+                if ((idempotencyKey is not null && !committedIdempotencyKeys.Add(idempotencyKey)) || operation.KeyShape != "plain")
                 {
                     continue;
                 }

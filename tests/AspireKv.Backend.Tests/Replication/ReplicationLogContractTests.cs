@@ -101,6 +101,20 @@ public abstract class ReplicationLogContractTests
     }
 
     [Fact]
+    public async Task Commit_SameIdempotencyKeyOnADifferentWrite_IsRefusedAndWritesNothing()
+    {
+        var log = await CreateLogAsync();
+
+        var first = await SetAsync(log, "k", "v", idempotencyKey: "reused");
+        var otherKey = await SetAsync(log, "other", "v", idempotencyKey: "reused");
+        var otherValue = await SetAsync(log, "k", "w", idempotencyKey: "reused");
+        var otherCondition = await SetAsync(log, "k", "v", new WriteCondition(WriteConditionKind.IfVersion, first.Version), idempotencyKey: "reused");
+
+        Assert.All([otherKey, otherValue, otherCondition], result => Assert.Equal(new CommitResult(CommitStatus.IdempotencyKeyReused, first.Version), result));
+        Assert.Equal(1, (await log.ReadStateAsync(Cancellation)).Head);
+    }
+
+    [Fact]
     public async Task Commit_WithoutEpoch_IsRefused()
     {
         var log = await CreateLogAsync();
