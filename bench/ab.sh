@@ -6,6 +6,7 @@
 #   A_ENV="" B_ENV="DOTNET_gcServer=0" bash bench/ab.sh backend put
 # <target>: balancer (A and B are two balancers in front of the same backends) or backend (A and B are two
 # clusters of three backends and a balancer each, on one redis-server). <workload>: get or put.
+# B_ROOT: another checkout whose Release build B runs (a before/after of code changes: A is this checkout).
 # ROUNDS (default 3) pairs of 10 s runs at CONNS (default 64) connections. Binds 127.0.0.1, stops by PID.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,13 +20,15 @@ declare -A pid
 source bench/lib.sh
 trap cleanup EXIT
 
-# start_balancer <name> <port> <env...>: a balancer that discovers the backends in backend_port[1..3].
+root_a=$PWD root_b=${B_ROOT:-$PWD}
+
+# start_balancer <name> <port> <root> <env...>: a balancer that discovers the backends in backend_port[1..3].
 start_balancer() {
-  local name=$1 port=$2; shift 2
+  local name=$1 port=$2 root=$3; shift 3
   env "$@" Cluster__Secret="$secret" Balancer__RateLimitPerClient=0 Logging__LogLevel__Default=Warning \
     services__backend__http__0="http://127.0.0.1:${backend_port[1]}" services__backend__http__1="http://127.0.0.1:${backend_port[2]}" \
     services__backend__http__2="http://127.0.0.1:${backend_port[3]}" \
-    dotnet "AspireKv.Balancer/bin/$configuration/net10.0/AspireKv.Balancer.dll" --urls "http://127.0.0.1:$port" >/dev/null 2>&1 &
+    dotnet "$root/AspireKv.Balancer/bin/$configuration/net10.0/AspireKv.Balancer.dll" --urls "http://127.0.0.1:$port" >/dev/null 2>&1 &
   pid[$name]=$!
   wait_http "http://127.0.0.1:$port/health"
 }
@@ -36,9 +39,9 @@ if [ "$target" = balancer ]; then
   # The shipped balancer starts as A's (lb_port); B is a second one with its settings.
   start_aspirekv --appendonly yes --appendfsync everysec
   kill -TERM "${pid[balancer]}"; wait "${pid[balancer]}" 2>/dev/null || true; unset 'pid[balancer]'
-  start_balancer balancer-a "$lb_port" "${a_env[@]}"
+  start_balancer balancer-a "$lb_port" "$root_a" "${a_env[@]}"
   b_port=$(free_port)
-  start_balancer balancer-b "$b_port" "${b_env[@]}"
+  start_balancer balancer-b "$b_port" "$root_b" "${b_env[@]}"
   url_a="http://127.0.0.1:$lb_port" url_b="http://127.0.0.1:$b_port"
 else
   start_aspirekv --appendonly yes --appendfsync everysec
@@ -47,25 +50,25 @@ else
   declare -A ports_a ports_b
   for b in 1 2 3; do ports_a[$b]=${backend_port[$b]}; ports_b[$b]=$(free_port); done
   for side in a b; do
-    declare -n ports="ports_$side" side_env="${side}_env"
+    declare -n ports="ports_$side" side_env="${side}_env" root="root_$side"
     for b in 1 2 3; do
       backend_port[$b]=${ports[$b]}
       env "${side_env[@]}" ConnectionStrings__redis="127.0.0.1:$redis_port,abortConnect=false" Node__Name="$side-backend-$b" \
         Node__PublicUrl="http://127.0.0.1:${ports[$b]}" Registration__Enabled=false \
         Cluster__Secret="$secret" Replication__SigningKey="$secret" Replication__KeyPrefix="ab-$side" Logging__LogLevel__Default=Warning \
-        dotnet "AspireKv.Backend/bin/$configuration/net10.0/AspireKv.Backend.dll" --urls "http://127.0.0.1:${ports[$b]}" >/dev/null 2>&1 &
+        dotnet "$root/AspireKv.Backend/bin/$configuration/net10.0/AspireKv.Backend.dll" --urls "http://127.0.0.1:${ports[$b]}" >/dev/null 2>&1 &
       pid[$side-backend-$b]=$!
     done
     for b in 1 2 3; do wait_http "http://127.0.0.1:${ports[$b]}/health"; done
-    unset -n ports side_env
+    unset -n ports side_env root
   done
   # Each cluster behind the shipped balancer, so only the backends' settings differ.
   kill -TERM "${pid[balancer]}"; wait "${pid[balancer]}" 2>/dev/null || true; unset 'pid[balancer]'
   for b in 1 2 3; do backend_port[$b]=${ports_a[$b]}; done
-  start_balancer balancer-a "$lb_port"
+  start_balancer balancer-a "$lb_port" "$root_a"
   b_port=$(free_port)
   for b in 1 2 3; do backend_port[$b]=${ports_b[$b]}; done
-  start_balancer balancer-b "$b_port"
+  start_balancer balancer-b "$b_port" "$root_a"
   url_a="http://127.0.0.1:$lb_port" url_b="http://127.0.0.1:$b_port"
 fi
 
@@ -74,11 +77,11 @@ if [ "$workload" = get ]; then
   [ "$target" = balancer ] || dotnet "bench/AspireKv.Bench/bin/${configuration}/net10.0/AspireKv.Bench.dll" populate "$url_b" 10000
 fi
 
-echo "A: ${A_ENV:-(as shipped)}"
-echo "B: ${B_ENV:-(as shipped)}"
+echo "A: $root_a ${A_ENV:-}"
+echo "B: $root_b ${B_ENV:-}"
 printf "%-6s %5s %10s %9s %9s %7s\n" side conns "req/s" "p50 ms" "p99 ms" errors
 before=$(steal)
-for side in a b; do declare -n url="url_$side"; run_wrk "$url" "$conns" 2s bench/kv.lua "$workload" >/dev/null; unset -n url; done
+for side in a b; do declare -n url="url_$side"; run_wrk "$url" "$conns" 5s bench/kv.lua "$workload" >/dev/null; unset -n url; done
 for round in $(seq 1 "$rounds"); do
   for side in a b; do
     declare -n url="url_$side"
