@@ -24,6 +24,8 @@ internal static class BackendServiceCollectionExtensions
         {
             // Readiness is replication state, not Redis reachability: during an outage reads keep working.
             settings.DisableHealthChecks = true;
+            // The component's Redis spans would start a tracer of their own even with nowhere to send them.
+            settings.DisableTracing = !builder.Configuration.ExportsTelemetry();
         }, redis =>
         {
             redis.AbortOnConnectFail = false;

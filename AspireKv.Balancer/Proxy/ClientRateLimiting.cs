@@ -1,3 +1,4 @@
+using System.Net;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
@@ -17,12 +18,13 @@ internal static class ClientRateLimiting
         services.AddRateLimiter(limiter =>
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            // Partitioned by the address itself, not its text: no string is made for every request.
             limiter.AddPolicy(PolicyName, context =>
             {
                 var options = context.RequestServices.GetRequiredService<IOptions<BalancerOptions>>().Value;
                 var permits = options.RateLimitPerClient;
                 var period = options.RateLimitReplenishmentPeriod;
-                var client = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+                var client = context.Connection.RemoteIpAddress ?? IPAddress.None;
                 return permits == 0
                     ? RateLimitPartition.GetNoLimiter(client)
                     : RateLimitPartition.GetTokenBucketLimiter(client, _ => new TokenBucketRateLimiterOptions

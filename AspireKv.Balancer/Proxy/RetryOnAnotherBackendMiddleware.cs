@@ -127,7 +127,8 @@ internal sealed class RetryOnAnotherBackendMiddleware(
     private static void Tag(DestinationState? destination, int attempt)
     {
         var activity = Activity.Current;
-        if (activity is not { IsAllDataRequested: true })
+        // Only on a span that is recorded: a request's activity can exist for log scopes alone.
+        if (activity is not { IsAllDataRequested: true, Recorded: true })
         {
             return;
         }
