@@ -22,6 +22,9 @@ namespace AspireKv.Backend.Replication;
 /// </remarks>
 internal static class ReplicationMessageCodec
 {
+    // One instance for every message (it is thread-safe): a new one per message showed up in the allocation profile.
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
     /// <summary>The only body format this version understands.</summary>
     public const byte FormatVersion = 1;
 
@@ -98,13 +101,12 @@ internal static class ReplicationMessageCodec
 
         try
         {
-            var strictUtf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
             entry = new ReplicationEntry(
                 version,
                 kind,
-                strictUtf8.GetString(key),
+                StrictUtf8.GetString(key),
                 body[offset..].ToArray(),
-                strictUtf8.GetString(origin),
+                StrictUtf8.GetString(origin),
                 traceParent.Length == 0 ? null : Encoding.ASCII.GetString(traceParent));
             return true;
         }

@@ -30,6 +30,12 @@ internal static class ReplicationTracing
     public static Activity? StartProcess(ReplicationEntry entry, string node, string source)
     {
         ArgumentNullException.ThrowIfNull(entry);
+        if (!BackendTelemetry.Source.HasListeners())
+        {
+            // Nothing records spans (no OTLP endpoint): skip parsing the trace context and building the link.
+            return null;
+        }
+
         ActivityLink[]? links = null;
         ActivityContext parent = default;
         if (entry.TraceParent is not null && ActivityContext.TryParse(entry.TraceParent, null, out parent))
