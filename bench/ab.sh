@@ -25,9 +25,10 @@ root_a=$PWD root_b=${B_ROOT:-$PWD}
 # start_balancer <name> <port> <root> <env...>: a balancer that discovers the backends in backend_port[1..3].
 start_balancer() {
   local name=$1 port=$2 root=$3; shift 3
-  env "$@" Cluster__Secret="$secret" Balancer__RateLimitPerClient=0 Logging__LogLevel__Default=Warning \
+  # The side's settings come last, so that they override the shipped ones.
+  env Cluster__Secret="$secret" Balancer__RateLimitPerClient=0 Logging__LogLevel__Default=Warning DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 \
     services__backend__http__0="http://127.0.0.1:${backend_port[1]}" services__backend__http__1="http://127.0.0.1:${backend_port[2]}" \
-    services__backend__http__2="http://127.0.0.1:${backend_port[3]}" \
+    services__backend__http__2="http://127.0.0.1:${backend_port[3]}" "$@" \
     dotnet "$root/AspireKv.Balancer/bin/$configuration/net10.0/AspireKv.Balancer.dll" --urls "http://127.0.0.1:$port" >/dev/null 2>&1 &
   pid[$name]=$!
   wait_http "http://127.0.0.1:$port/health"

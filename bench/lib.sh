@@ -31,7 +31,7 @@ start_aspirekv() {
   for b in 1 2 3; do backend_port[$b]=$(free_port); done
   wait_port "$redis_port"
   for b in 1 2 3; do start_backend "$b"; done
-  Cluster__Secret="$secret" Balancer__RateLimitPerClient=0 Logging__LogLevel__Default=Warning \
+  Cluster__Secret="$secret" Balancer__RateLimitPerClient=0 Logging__LogLevel__Default=Warning DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 \
   services__backend__http__0="http://127.0.0.1:${backend_port[1]}" services__backend__http__1="http://127.0.0.1:${backend_port[2]}" \
   services__backend__http__2="http://127.0.0.1:${backend_port[3]}" \
     dotnet "AspireKv.Balancer/bin/$configuration/net10.0/AspireKv.Balancer.dll" --urls "http://127.0.0.1:$lb_port" >/dev/null 2>&1 &

@@ -132,6 +132,8 @@ public sealed class ProcessCluster(string repositoryRoot, string configuration =
         [
             ("Logging__LogLevel__Default", "Warning"),
             ("Cluster__Secret", Secret),
+            // As the AppHost runs it (AppHost.cs says why).
+            ("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1"),
             .. BalancerSettings.Select(setting => (setting.Key, setting.Value)),
         ]));
         balancer.Start();
