@@ -7,14 +7,12 @@ namespace AspireKv.Balancer.Proxy;
 /// </summary>
 internal sealed class EndStreamsOnShutdownMiddleware(RequestDelegate next, IHostApplicationLifetime lifetime)
 {
-    public async Task InvokeAsync(HttpContext context)
-    {
-        if (context.GetReverseProxyFeature().Route.Config.RouteId != ProxyConfigFactory.WatchRouteId)
-        {
-            await next(context).ConfigureAwait(false);
-            return;
-        }
+    // Not async for the other routes: no state machine on every request for the sake of the watches.
+    public Task InvokeAsync(HttpContext context) =>
+        context.GetReverseProxyFeature().Route.Config.RouteId == ProxyConfigFactory.WatchRouteId ? ProxyWatchAsync(context) : next(context);
 
+    private async Task ProxyWatchAsync(HttpContext context)
+    {
         using var registration = lifetime.ApplicationStopping.Register(static state => ((HttpContext)state!).Abort(), context);
         await next(context).ConfigureAwait(false);
     }
