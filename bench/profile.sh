@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Where the CPU and the allocations of a request go, under wrk load (64 connections) through the balancer:
 # dotnet-counters on the balancer and on one backend (CPU time and bytes allocated per request, GC pauses, lock
-# contention), then a gc-verbose dotnet-trace of the balancer and of that backend (the types allocated most).
+# contention), then a gc-verbose dotnet-trace of the balancer and of that backend (the types allocated most),
+# then a sampled-thread-time trace of the balancer (the methods its threads are in most).
 #   bash bench/profile.sh [get|put]
 # Extra settings for the services (e.g. DOTNET_gcServer=0) can be given in the environment, as for any run.
 # Binds 127.0.0.1, stops by PID; about two minutes. The tools come from .config/dotnet-tools.json.
@@ -62,3 +63,14 @@ for name in balancer backend-1; do
   echo "$name:"
   dotnet "$bench" allocations "$work/$name.nettrace" 15
 done
+
+# Where the balancer's threads spend their time: a 5 s sampled-thread-time trace (about 100 samples a second per
+# thread, waiting threads included), reported as the methods most often on top of the stack.
+run_wrk "http://127.0.0.1:$lb_port" 64 9s bench/kv.lua "$workload" >/dev/null &
+load=$!
+sleep 2
+dotnet dotnet-trace collect -p "${pid[balancer]}" --profile dotnet-sampled-thread-time --duration 00:00:00:05 -o "$work/balancer-cpu.nettrace" >/dev/null 2>&1
+wait "$load"
+echo
+echo "balancer, methods most often on top of a thread's stack (exclusive):"
+dotnet dotnet-trace report "$work/balancer-cpu.nettrace" topN -n 15 2>&1 | tail -n +2
