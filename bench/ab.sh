@@ -29,7 +29,8 @@ start_balancer() {
   env Cluster__Secret="$secret" Balancer__RateLimitPerClient=0 Logging__LogLevel__Default=Warning DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 \
     services__backend__http__0="http://127.0.0.1:${backend_port[1]}" services__backend__http__1="http://127.0.0.1:${backend_port[2]}" \
     services__backend__http__2="http://127.0.0.1:${backend_port[3]}" "$@" \
-    dotnet "$root/AspireKv.Balancer/bin/$configuration/net10.0/AspireKv.Balancer.dll" --urls "http://127.0.0.1:$port" >/dev/null 2>&1 &
+    dotnet "$root/AspireKv.Balancer/bin/$configuration/net10.0/AspireKv.Balancer.dll" --contentRoot "$root/AspireKv.Balancer/bin/$configuration/net10.0" \
+    --urls "http://127.0.0.1:$port" >/dev/null 2>&1 &
   pid[$name]=$!
   wait_http "http://127.0.0.1:$port/health"
 }
@@ -57,7 +58,8 @@ else
       env "${side_env[@]}" ConnectionStrings__redis="127.0.0.1:$redis_port,abortConnect=false" Node__Name="$side-backend-$b" \
         Node__PublicUrl="http://127.0.0.1:${ports[$b]}" Registration__Enabled=false \
         Cluster__Secret="$secret" Replication__SigningKey="$secret" Replication__KeyPrefix="ab-$side" Logging__LogLevel__Default=Warning \
-        dotnet "$root/AspireKv.Backend/bin/$configuration/net10.0/AspireKv.Backend.dll" --urls "http://127.0.0.1:${ports[$b]}" >/dev/null 2>&1 &
+        dotnet "$root/AspireKv.Backend/bin/$configuration/net10.0/AspireKv.Backend.dll" --contentRoot "$root/AspireKv.Backend/bin/$configuration/net10.0" \
+        --urls "http://127.0.0.1:${ports[$b]}" >/dev/null 2>&1 &
       pid[$side-backend-$b]=$!
     done
     for b in 1 2 3; do wait_http "http://127.0.0.1:${ports[$b]}/health"; done

@@ -18,6 +18,7 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 wait_http() { for _ in $(seq 1 300); do curl -sf -o /dev/null "$1" && return 0; sleep 0.1; done; echo "no answer from $1" >&2; return 1; }
 wait_port() { for _ in $(seq 1 300); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done; echo "nothing listens on $1" >&2; return 1; }
 
+# Each service runs with its build folder as content root, so that it reads its appsettings.json as shipped.
 # start_aspirekv <redis-server flags...>: redis-server, three backends and our balancer. Sets redis_port, lb_port,
 # backend_port[1..3] and pid[...]. start_backend <n> starts (again) backend n on its port.
 start_aspirekv() {
@@ -34,7 +35,8 @@ start_aspirekv() {
   Cluster__Secret="$secret" Balancer__RateLimitPerClient=0 Logging__LogLevel__Default=Warning DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 \
   services__backend__http__0="http://127.0.0.1:${backend_port[1]}" services__backend__http__1="http://127.0.0.1:${backend_port[2]}" \
   services__backend__http__2="http://127.0.0.1:${backend_port[3]}" \
-    dotnet "AspireKv.Balancer/bin/$configuration/net10.0/AspireKv.Balancer.dll" --urls "http://127.0.0.1:$lb_port" >/dev/null 2>&1 &
+    dotnet "AspireKv.Balancer/bin/$configuration/net10.0/AspireKv.Balancer.dll" --contentRoot "$PWD/AspireKv.Balancer/bin/$configuration/net10.0" \
+    --urls "http://127.0.0.1:$lb_port" >/dev/null 2>&1 &
   pid[balancer]=$!
   for b in 1 2 3; do wait_http "http://127.0.0.1:${backend_port[$b]}/health"; done
   wait_http "http://127.0.0.1:$lb_port/health"
@@ -45,7 +47,8 @@ start_backend() {
   ConnectionStrings__redis="127.0.0.1:$redis_port,abortConnect=false" Node__Name="backend-$b" \
   Node__PublicUrl="http://127.0.0.1:$port" Registration__BalancerUrl="http://127.0.0.1:$lb_port" \
   Cluster__Secret="$secret" Replication__SigningKey="$secret" Logging__LogLevel__Default=Warning \
-    dotnet "AspireKv.Backend/bin/$configuration/net10.0/AspireKv.Backend.dll" --urls "http://127.0.0.1:$port" >/dev/null 2>&1 &
+    dotnet "AspireKv.Backend/bin/$configuration/net10.0/AspireKv.Backend.dll" --contentRoot "$PWD/AspireKv.Backend/bin/$configuration/net10.0" \
+    --urls "http://127.0.0.1:$port" >/dev/null 2>&1 &
   pid[backend-$b]=$!
 }
 

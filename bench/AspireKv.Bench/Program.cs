@@ -8,7 +8,8 @@ using AspireKv.Testing;
 //   lag [seconds]                          self-contained: replication lag at half the maximum write throughput
 //   consistency [reads]                    self-contained: latency and throughput of local, session and strong reads
 //   memory [keys]                          self-contained: backend memory per stored key (100-byte values)
-//   allocations <trace.nettrace> [top]     the types a process allocated most, from a gc-verbose trace (bench/profile.sh)
+//   allocations <trace.nettrace> [top] [type]  the types a process allocated most, from a gc-verbose trace
+//                                          (bench/profile.sh); with a type, the stacks that allocated it most
 //   populate <backend-url> <count>          writes keys bench-0 … bench-<count-1> (100 bytes each), for wrk runs
 var command = args.FirstOrDefault();
 var balancer = new Uri("http://localhost:4000");
@@ -26,7 +27,7 @@ return command switch
     "consistency" => await new ConsistencyBenchmark(ProcessCluster.FindRepositoryRoot(), Arguments.Int(args, 1, 5_000)).RunAsync(),
     "lag" => await new LagBenchmark(ProcessCluster.FindRepositoryRoot(), TimeSpan.FromSeconds(Arguments.Int(args, 1, 10))).RunAsync(),
     "memory" => await new MemoryBenchmark(ProcessCluster.FindRepositoryRoot(), Arguments.Int(args, 1, 1_000_000)).RunAsync(),
-    "allocations" => AllocationReport.Run(Arguments.Text(args, 1, "trace.nettrace"), Arguments.Int(args, 2, 15)),
+    "allocations" => AllocationReport.Run(Arguments.Text(args, 1, "trace.nettrace"), Arguments.Int(args, 2, 15), args.Length > 3 ? args[3] : null),
     "populate" => await PopulateCommand.RunAsync(new Uri(Arguments.Text(args, 1, "http://localhost:5001")), Arguments.Int(args, 2, 10_000)),
     _ => Arguments.Usage(),
 };

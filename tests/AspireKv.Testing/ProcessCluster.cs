@@ -106,7 +106,7 @@ public sealed class ProcessCluster(string repositoryRoot, string configuration =
     {
         var port = FreePort();
         var address = new Uri($"http://127.0.0.1:{Text(port)}");
-        var backend = Create(name, port, StartInfo("dotnet", [ServiceAssembly("AspireKv.Backend"), "--urls", address.ToString()],
+        var backend = Create(name, port, StartInfo("dotnet", [.. Service("AspireKv.Backend"), "--urls", address.ToString()],
         [
             ("ConnectionStrings__redis", $"127.0.0.1:{Text(redisPort)},abortConnect=false,connectTimeout=1000"),
             ("Node__Name", name),
@@ -128,7 +128,7 @@ public sealed class ProcessCluster(string repositoryRoot, string configuration =
     {
         port = port == 0 ? FreePort() : port;
         var address = new Uri($"http://127.0.0.1:{Text(port)}");
-        var balancer = Create("balancer", port, StartInfo("dotnet", [ServiceAssembly("AspireKv.Balancer"), "--urls", address.ToString()],
+        var balancer = Create("balancer", port, StartInfo("dotnet", [.. Service("AspireKv.Balancer"), "--urls", address.ToString()],
         [
             ("Logging__LogLevel__Default", "Warning"),
             ("Cluster__Secret", Secret),
@@ -220,10 +220,15 @@ public sealed class ProcessCluster(string repositoryRoot, string configuration =
         }
     }
 
-    private string ServiceAssembly(string project)
+    // The service's assembly, and its build folder as content root: without it the content root is this process's
+    // working directory, and the service would run without its appsettings.json (its limits and log levels).
+    private string[] Service(string project)
     {
-        var path = Path.Combine(repositoryRoot, project, "bin", configuration, "net10.0", project + ".dll");
-        return File.Exists(path) ? path : throw new FileNotFoundException($"{project} is not built in {configuration} (dotnet build -c {configuration}).", path);
+        var folder = Path.Combine(repositoryRoot, project, "bin", configuration, "net10.0");
+        var path = Path.Combine(folder, project + ".dll");
+        return File.Exists(path)
+            ? [path, "--contentRoot", folder]
+            : throw new FileNotFoundException($"{project} is not built in {configuration} (dotnet build -c {configuration}).", path);
     }
 
     private ServiceProcess Create(string name, int port, ProcessStartInfo start) =>
