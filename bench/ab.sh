@@ -12,13 +12,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 target=${1:?balancer or backend} workload=${2:?get or put}
 rounds=${ROUNDS:-3} conns=${CONNS:-64}
-bash bench/install-tools.sh
-[ -n "${SKIP_BUILD:-}" ] || dotnet build AspireKv.sln -c "${CONFIGURATION:-Release}" -v q -nologo >/dev/null
-
-work=$(mktemp -d)
-declare -A pid
 source bench/lib.sh
-trap cleanup EXIT
+bench_start
 
 root_a=$PWD root_b=${B_ROOT:-$PWD}
 

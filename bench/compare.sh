@@ -13,13 +13,8 @@
 # CONFIGURATION=Debug SKIP_BUILD=1 runs what is built without building (for trying the script out).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash bench/install-tools.sh
-[ -n "${SKIP_BUILD:-}" ] || dotnet build AspireKv.sln -c "${CONFIGURATION:-Release}" -v q -nologo >/dev/null
-
-work=$(mktemp -d)
-declare -A pid
 source bench/lib.sh
-trap cleanup EXIT
+bench_start
 
 # AspireKv on redis-server with its append-only file (fsync every second to begin with).
 start_aspirekv --appendonly yes --appendfsync everysec

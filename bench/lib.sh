@@ -1,8 +1,18 @@
-# Shared by the shell benchmarks (source it): free ports, waiting, stopping by PID, AspireKv as processes,
-# HAProxy and nginx configurations, and reading wrk's output. Everything binds 127.0.0.1.
-# Needs: $work (a temporary folder) and the associative array pid (name -> PID) in the caller.
+# Shared by the shell benchmarks (source it, then call bench_start): free ports, waiting, stopping by PID, AspireKv
+# as processes, HAProxy and nginx configurations, and reading wrk's output. Everything binds 127.0.0.1.
+# Every process started goes into pid (name -> PID) and is stopped at exit; $work is a temporary folder.
 
 configuration=${CONFIGURATION:-Release}
+declare -gA pid
+
+# bench_start: installs the tools, builds (unless SKIP_BUILD is set: runs what is built, for trying a script out),
+# and makes $work; at exit every process in pid is stopped and $work removed.
+bench_start() {
+  bash bench/install-tools.sh
+  [ -n "${SKIP_BUILD:-}" ] || dotnet build AspireKv.sln -c "$configuration" -v q -nologo >/dev/null
+  work=$(mktemp -d)
+  trap cleanup EXIT
+}
 
 cleanup() {
   # TERM first: nginx's master stops its workers on TERM, but a killed master leaves them running.

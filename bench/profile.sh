@@ -9,14 +9,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 workload=${1:-get}
-bash bench/install-tools.sh
-dotnet tool restore >/dev/null
-[ -n "${SKIP_BUILD:-}" ] || dotnet build AspireKv.sln -c "${CONFIGURATION:-Release}" -v q -nologo >/dev/null
-
-work=$(mktemp -d)
-declare -A pid
 source bench/lib.sh
-trap cleanup EXIT
+bench_start
+dotnet tool restore >/dev/null
 bench="bench/AspireKv.Bench/bin/${configuration}/net10.0/AspireKv.Bench.dll"
 
 start_aspirekv --appendonly yes --appendfsync everysec

@@ -5,13 +5,8 @@
 # Binds 127.0.0.1 only, stops everything it starts by PID. Takes about four minutes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash bench/install-tools.sh
-[ -n "${SKIP_BUILD:-}" ] || dotnet build AspireKv.sln -c "${CONFIGURATION:-Release}" -v q -nologo >/dev/null
-
-work=$(mktemp -d)
-declare -A pid
 source bench/lib.sh
-trap cleanup EXIT
+bench_start
 
 start_aspirekv --appendonly no
 start_haproxy
