@@ -1,28 +1,15 @@
 using System.Net;
 using System.Text.Json;
-using AspireKv.Testing;
 
 namespace AspireKv.Backend.Tests.Api;
 
 /// <summary>The OpenAPI document describes the public API and nothing else; the reference page is served.</summary>
-public sealed class ApiDescriptionTests : IAsyncLifetime
+public sealed class ApiDescriptionTests : InProcessBackendTests
 {
-    private InProcessBackend? _backend;
-
-    public async ValueTask InitializeAsync() => _backend = await InProcessBackend.StartAsync();
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_backend is not null)
-        {
-            await _backend.DisposeAsync();
-        }
-    }
-
     [Fact]
     public async Task OpenApiDocument_HasThePublicRoutesAndNoAdminOnes()
     {
-        using var document = JsonDocument.Parse(await _backend!.Client.GetStringAsync("/openapi/v1.json", TestContext.Current.CancellationToken));
+        using var document = JsonDocument.Parse(await Backend.Client.GetStringAsync("/openapi/v1.json", TestContext.Current.CancellationToken));
         var paths = document.RootElement.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToList();
 
         Assert.Contains("/kv/{key}", paths);
@@ -35,7 +22,7 @@ public sealed class ApiDescriptionTests : IAsyncLifetime
     [Fact]
     public async Task ReferencePage_IsServed()
     {
-        using var page = await _backend!.Client.GetAsync("/scalar/v1", TestContext.Current.CancellationToken);
+        using var page = await Backend.Client.GetAsync("/scalar/v1", TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
         Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);

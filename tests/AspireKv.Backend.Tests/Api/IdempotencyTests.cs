@@ -1,29 +1,16 @@
 using System.Net;
 using AspireKv.Contracts;
-using AspireKv.Testing;
 
 namespace AspireKv.Backend.Tests.Api;
 
 /// <summary>Idempotency keys over HTTP on a whole in-process backend: a retry is replayed, a reuse is refused.</summary>
-public sealed class IdempotencyTests : IAsyncLifetime
+public sealed class IdempotencyTests : InProcessBackendTests
 {
-    private InProcessBackend? _backend;
-
-    public async ValueTask InitializeAsync() => _backend = await InProcessBackend.StartAsync();
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_backend is not null)
-        {
-            await _backend.DisposeAsync();
-        }
-    }
-
     private async Task<HttpResponseMessage> PutAsync(string key, string value, string idempotencyKey)
     {
         using var request = new HttpRequestMessage(HttpMethod.Put, KvRoutes.Key(key)) { Content = new StringContent(value) };
         request.Headers.Add(KvHeaders.IdempotencyKey, idempotencyKey);
-        return await _backend!.Client.SendAsync(request, TestContext.Current.CancellationToken);
+        return await Backend.Client.SendAsync(request, TestContext.Current.CancellationToken);
     }
 
     [Fact]
@@ -50,8 +37,8 @@ public sealed class IdempotencyTests : IAsyncLifetime
         using var first = await PutAsync(key, "v", idempotencyKey);
         using var otherValue = await PutAsync(key, "w", idempotencyKey);
         using var otherKey = await PutAsync(other, "v", idempotencyKey);
-        using var read = await _backend!.Client.GetAsync(KvRoutes.Key(key), TestContext.Current.CancellationToken);
-        using var readOther = await _backend.Client.GetAsync(KvRoutes.Key(other), TestContext.Current.CancellationToken);
+        using var read = await Backend.Client.GetAsync(KvRoutes.Key(key), TestContext.Current.CancellationToken);
+        using var readOther = await Backend.Client.GetAsync(KvRoutes.Key(other), TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.NoContent, first.StatusCode);
         Assert.All([otherValue, otherKey], response =>

@@ -1,25 +1,13 @@
 using System.Net;
-using AspireKv.Testing;
 
 namespace AspireKv.Backend.Tests.Api;
 
 /// <summary>Each limit of the key-value API at its edge and one past it, on a whole in-process backend.</summary>
-public sealed class LimitsTests : IAsyncLifetime
+public sealed class LimitsTests() : InProcessBackendTests(MaxValueBytes)
 {
     private const int MaxValueBytes = 1024 * 1024;
-    private InProcessBackend? _backend;
 
-    private HttpClient Client => _backend!.Client;
-
-    public async ValueTask InitializeAsync() => _backend = await InProcessBackend.StartAsync(MaxValueBytes);
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_backend is not null)
-        {
-            await _backend.DisposeAsync();
-        }
-    }
+    private HttpClient Client => Backend.Client;
 
     private static string NewKey() => $"limits-{Guid.NewGuid():N}";
 

@@ -1,28 +1,15 @@
 using System.Net.Http.Headers;
 using System.Text.Json;
-using AspireKv.Testing;
 using AspireKv.Contracts;
 
 namespace AspireKv.Backend.Tests.Api;
 
 /// <summary>The watch stream of a whole in-process backend: order, prefix filter, resumption.</summary>
-public sealed class WatchTests : IAsyncLifetime
+public sealed class WatchTests : InProcessBackendTests
 {
-    private InProcessBackend? _backend;
-
-    public async ValueTask InitializeAsync() => _backend = await InProcessBackend.StartAsync();
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_backend is not null)
-        {
-            await _backend.DisposeAsync();
-        }
-    }
-
     private async Task<long> PutAsync(string key, string value)
     {
-        using var response = await _backend!.Client.PutAsync($"/kv/{key}", new StringContent(value), TestContext.Current.CancellationToken);
+        using var response = await Backend.Client.PutAsync($"/kv/{key}", new StringContent(value), TestContext.Current.CancellationToken);
         response.EnsureSuccessStatusCode();
         return long.Parse(response.Headers.ETag!.Tag.Trim('"'), System.Globalization.CultureInfo.InvariantCulture);
     }
@@ -34,7 +21,7 @@ public sealed class WatchTests : IAsyncLifetime
         var before = await PutAsync($"{prefix}a", "1");
         await PutAsync("unrelated", "x");
         await PutAsync($"{prefix}b", "2");
-        await _backend!.Client.DeleteAsync($"/kv/{prefix}a", TestContext.Current.CancellationToken);
+        await Backend.Client.DeleteAsync($"/kv/{prefix}a", TestContext.Current.CancellationToken);
 
         var events = await ReadEventsAsync($"/watch?prefix={prefix}", lastEventId: before, count: 2);
 
@@ -63,10 +50,10 @@ public sealed class WatchTests : IAsyncLifetime
         using var request = new HttpRequestMessage(HttpMethod.Get, $"/watch?prefix=stop-{Guid.NewGuid():N}-");
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         deadline.CancelAfter(TimeSpan.FromSeconds(20));
-        using var response = await _backend!.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token);
+        using var response = await Backend.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token);
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(deadline.Token));
 
-        var stopping = _backend.StopAsync(deadline.Token);
+        var stopping = Backend.StopAsync(deadline.Token);
         var lines = new List<string>();
         while (await reader.ReadLineAsync(deadline.Token) is { } line)
         {
@@ -90,7 +77,7 @@ public sealed class WatchTests : IAsyncLifetime
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         deadline.CancelAfter(TimeSpan.FromSeconds(20));
-        using var response = await _backend!.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token);
+        using var response = await Backend.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token);
         Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(deadline.Token));
         var events = new List<ChangeEvent>();
