@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Our balancer next to HAProxy and nginx, in front of the same three AspireKv backends, and requests sent
-# straight to one backend, all in one run: wrk GETs at 8 and 64 connections (2 threads, 2 s warm-up, 10 s),
-# then for each proxy the errors clients see while one backend is killed with SIGKILL halfway through a run.
-# Binds 127.0.0.1 only, stops everything it starts by PID. Takes about four minutes.
+# straight to one backend, all in one run: every target warmed up for 8 s, then ROUNDS (default 2) rounds of wrk
+# GETs at 8 and 64 connections (2 threads, 10 s each) that interleave the targets, with the means; then for each
+# proxy the errors clients see while one backend is killed with SIGKILL halfway through a run.
+# Binds 127.0.0.1 only, stops everything it starts by PID. Takes about five minutes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
 bench_start
+rounds=${ROUNDS:-2}
 
 start_aspirekv --appendonly no
 start_haproxy
@@ -19,14 +21,33 @@ declare -A target=(
   [haproxy]="http://127.0.0.1:$haproxy_port"
   [nginx]="http://127.0.0.1:$nginx_port"
 )
+# Warm every target before anything is measured: our services JIT-compile their hot paths during the first
+# seconds of load (a third of the CPU, perf), which HAProxy and nginx never do.
+for name in direct aspirekv haproxy nginx; do
+  run_wrk "${target[$name]}" 64 8s bench/kv.lua get >/dev/null
+done
+
+# Rounds interleave the targets, so that the machine's drift over the run reaches all of them alike.
 before=$(steal)
 printf "%-10s %5s %10s %9s %9s %7s\n" target conns "req/s" "p50 ms" "p99 ms" errors
-for name in direct aspirekv haproxy nginx; do
+for round in $(seq 1 "$rounds"); do
   for conns in 8 64; do
-    run_wrk "${target[$name]}" "$conns" 2s bench/kv.lua get >/dev/null
-    printf "%-10s %5s %s\n" "$name" "$conns" "$(run_wrk "${target[$name]}" "$conns" 10s bench/kv.lua get | field)"
+    for name in direct aspirekv haproxy nginx; do
+      printf "%-10s %5s %s\n" "$name" "$conns" "$(run_wrk "${target[$name]}" "$conns" 10s bench/kv.lua get | field)"
+    done
   done
-done
+done | tee "$work/rows.txt"
+echo
+echo "Means over $rounds rounds, and our balancer against HAProxy:"
+awk '{ k=$1" "$2; rps[k]+=$3; p50[k]+=$4; p99[k]+=$5; err[k]+=$6; n[k]++ }
+  END {
+    for (c = 8; c <= 64; c += 56) {
+      split("direct aspirekv haproxy nginx", names, " ")
+      for (i = 1; i <= 4; i++) { k=names[i]" "c; printf "%-10s %5d %10.0f %9.2f %9.2f %7d\n", names[i], c, rps[k]/n[k], p50[k]/n[k], p99[k]/n[k], err[k] }
+      a="aspirekv "c; h="haproxy "c
+      printf "aspirekv/haproxy at %d connections: throughput %.2fx, p99 %.2fx\n", c, rps[a]/rps[h], p99[a]/p99[h]
+    }
+  }' "$work/rows.txt"
 echo "CPU steal during the throughput runs: $(steal_between "$before" "$(steal)")"
 
 echo
