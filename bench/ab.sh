@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # A/B of a service's runtime settings, side by side in one run: the same three backends and redis-server, two
-# balancers (A and B) or two sets of backends behind their own balancers, and wrk alternating between them so
+# balancers (A and B) or two sets of backends behind their own balancers, and wrk alternating between them (after a
+# 10 s warm-up of each, in ABBA order) so
 # that both see the same noise. Settings are environment variables, e.g.
 #   A_ENV="" B_ENV="DOTNET_gcServer=0" bash bench/ab.sh balancer get
 #   A_ENV="" B_ENV="DOTNET_gcServer=0" bash bench/ab.sh backend put
@@ -79,9 +80,13 @@ echo "A: $root_a ${A_ENV:-}"
 echo "B: $root_b ${B_ENV:-}"
 printf "%-6s %5s %10s %9s %9s %7s\n" side conns "req/s" "p50 ms" "p99 ms" errors
 before=$(steal)
-for side in a b; do declare -n url="url_$side"; run_wrk "$url" "$conns" 5s bench/kv.lua "$workload" >/dev/null; unset -n url; done
+# Warm-up, 10 s a side in two turns: the services JIT-compile their hot paths during the first seconds of load, and
+# a shorter warm-up left the first round to whichever side ran first.
+for side in a b a b; do declare -n url="url_$side"; run_wrk "$url" "$conns" 5s bench/kv.lua "$workload" >/dev/null; unset -n url; done
 for round in $(seq 1 "$rounds"); do
-  for side in a b; do
+  # ABBA: odd rounds run A first, even rounds B, so that neither side always follows the other.
+  order="a b"; [ $((round % 2)) -eq 0 ] && order="b a"
+  for side in $order; do
     declare -n url="url_$side"
     printf "%-6s %5s %s\n" "$side$round" "$conns" "$(run_wrk "$url" "$conns" 10s bench/kv.lua "$workload" | field)" | tee -a "$work/results.txt"
     unset -n url
