@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
 # A/B of a service's runtime settings, side by side in one run: the same three backends and redis-server, two
 # balancers (A and B) or two sets of backends behind their own balancers, and wrk alternating between them (after a
-# 10 s warm-up of each, in ABBA order) so
-# that both see the same noise. Settings are environment variables, e.g.
+# 10 s warm-up of each, in ABBA order) so that both see the same noise. Settings are environment variables, e.g.
 #   A_ENV="" B_ENV="DOTNET_gcServer=0" bash bench/ab.sh balancer get
 #   A_ENV="" B_ENV="DOTNET_gcServer=0" bash bench/ab.sh backend put
 # <target>: balancer (A and B are two balancers in front of the same backends) or backend (A and B are two
