@@ -138,7 +138,16 @@ public abstract class AspireKvAppFixture : IAsyncLifetime
         _clusterSecret = await clusterSecret.GetValueAsync(timeout.Token);
         foreach (var resource in BackendNames.Append("balancer").Append(RedisServerResource))
         {
-            await _app.ResourceNotifications.WaitForResourceHealthyAsync(resource, timeout.Token);
+            try
+            {
+                await _app.ResourceNotifications.WaitForResourceHealthyAsync(resource, timeout.Token);
+            }
+            catch (Exception exception) when (exception is DistributedApplicationException or OperationCanceledException)
+            {
+                // Aspire says only "failed to start" or nothing (a timeout); the resource's state and what it
+                // wrote are what tell why.
+                throw new InvalidOperationException($"{resource} did not become healthy: {exception.Message}{Environment.NewLine}{await DescribeAsync(resource)}", exception);
+            }
         }
 
         await WaitUntilBalancerRoutesToAllAsync(timeout.Token);
@@ -181,6 +190,37 @@ public abstract class AspireKvAppFixture : IAsyncLifetime
         App.ResourceNotifications.TryGetCurrentState(resource, out var current)
         && current.Snapshot.State?.Text is { } state
         && (state == KnownResourceStates.Running || state == KnownResourceStates.Starting || state == KnownResourceStates.Waiting);
+
+    /// <summary>A resource's state, exit code and last log lines, for the message of a failed start.</summary>
+    private async Task<string> DescribeAsync(string resource)
+    {
+        if (!App.ResourceNotifications.TryGetCurrentState(resource, out var current))
+        {
+            return $"{resource}: no state reported.";
+        }
+
+        var lines = new List<string>();
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        try
+        {
+            var logs = App.Services.GetRequiredService<ResourceLoggerService>();
+            await foreach (var batch in logs.GetAllAsync(current.ResourceId).WithCancellation(deadline.Token))
+            {
+                lines.AddRange(batch.Select(line => line.Content));
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            lines.Add("(log backlog not complete after 5 s)");
+        }
+        catch (Exception exception) when (exception is InvalidOperationException or ArgumentException)
+        {
+            lines.Add($"(logs not readable: {exception.Message})"); // never hide the failure being described
+        }
+
+        return $"{resource} ({current.ResourceId}): state {current.Snapshot.State?.Text}, exit code {current.Snapshot.ExitCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}; "
+            + $"last log lines:{Environment.NewLine}{string.Join(Environment.NewLine, lines.TakeLast(40))}";
+    }
 
     private bool IsStopped(string resource) =>
         App.ResourceNotifications.TryGetCurrentState(resource, out var current)
