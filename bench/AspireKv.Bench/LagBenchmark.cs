@@ -108,8 +108,8 @@ internal sealed class LagBenchmark(string repositoryRoot, TimeSpan duration)
     /// <summary>Polls until the backend serves <paramref name="version"/> or newer; returns the round trip of that last GET, or null past the deadline.</summary>
     private static async Task<TimeSpan?> WaitVisibleAsync(HttpClient http, Uri key, long version)
     {
-        var deadline = Stopwatch.GetTimestamp() + (long)(VisibilityDeadline.TotalSeconds * Stopwatch.Frequency);
-        while (Stopwatch.GetTimestamp() < deadline)
+        var started = Stopwatch.GetTimestamp();
+        while (Stopwatch.GetElapsedTime(started) < VisibilityDeadline)
         {
             var sentAt = Stopwatch.GetTimestamp();
             using var response = await http.GetAsync(key);
