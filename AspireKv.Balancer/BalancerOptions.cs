@@ -60,6 +60,13 @@ internal sealed class BalancerOptions
     [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(3);
 
+    /// <summary>
+    /// Runs Kestrel's request processing on the socket thread that read the request, instead of queueing it to
+    /// the thread pool (Kestrel's <c>UnsafePreferInlineScheduling</c>). A proxy's requests only wait on sockets,
+    /// never block, and each hop through the thread pool costs a context switch on a busy machine.
+    /// </summary>
+    public bool InlineScheduling { get; set; } = true;
+
     /// <summary>At most this many backends are tried for one request.</summary>
     [Range(1, 10)]
     public int MaxAttempts { get; set; } = 3;

@@ -4,6 +4,8 @@ using AspireKv.Balancer.LoadBalancing;
 using AspireKv.Balancer.Proxy;
 using AspireKv.Balancer.Registry;
 using AspireKv.Contracts;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
+using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.Health;
 using Yarp.ReverseProxy.LoadBalancing;
 using Yarp.ReverseProxy.Transforms;
@@ -18,6 +20,8 @@ internal static class BalancerServiceCollectionExtensions
         builder.AddClusterSecurity();
         var services = builder.Services;
         services.AddOptions<BalancerOptions>().BindConfiguration(BalancerOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<SocketTransportOptions>().Configure<IOptions<BalancerOptions>>(
+            (sockets, balancer) => sockets.UnsafePreferInlineScheduling = balancer.Value.InlineScheduling);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<BackendRegistry>();
         services.AddSingleton<BackendTrafficCounters>();

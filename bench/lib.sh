@@ -133,6 +133,17 @@ CFG
   wait_port "$nginx_port"
 }
 
+# start_yarp_baseline: bench/AspireKv.YarpBaseline, YARP with nothing but round robin, in front of the three
+# backends (yarp_port), with the balancer's socket settings: what the library costs before anything of ours.
+start_yarp_baseline() {
+  yarp_port=$(free_port)
+  BACKENDS="http://127.0.0.1:${backend_port[1]},http://127.0.0.1:${backend_port[2]},http://127.0.0.1:${backend_port[3]}" \
+  DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 \
+    dotnet "bench/AspireKv.YarpBaseline/bin/$configuration/net10.0/AspireKv.YarpBaseline.dll" --urls "http://127.0.0.1:$yarp_port" >/dev/null 2>&1 &
+  pid[yarp-baseline]=$!
+  wait_port "$yarp_port"
+}
+
 # CPU steal: "steal total" jiffies now; steal_between <before> <after> prints the share of the window.
 steal() { awk '/^cpu /{print $9, $2+$3+$4+$5+$6+$7+$8+$9}' /proc/stat; }
 steal_between() { echo "$1 $2" | awk '{ if ($4 - $2 > 0) printf "%.1f%%", 100 * ($3 - $1) / ($4 - $2); else print "n/a" }'; }

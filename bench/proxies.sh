@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Our balancer next to HAProxy and nginx, in front of the same three AspireKv backends, and requests sent
-# straight to one backend, all in one run: every target warmed up for 8 s, then ROUNDS (default 2) rounds of wrk
+# Our balancer next to HAProxy and nginx, in front of the same three AspireKv backends, with requests sent
+# straight to one backend and through YARP with nothing but round robin (bench/AspireKv.YarpBaseline: the floor
+# that our pipeline adds to), all in one run: every target warmed up for 8 s, then ROUNDS (default 2) rounds of wrk
 # GETs at 8 and 64 connections (2 threads, 10 s each) that interleave the targets, with the means; then for each
 # proxy the errors clients see while one backend is killed with SIGKILL halfway through a run.
-# Binds 127.0.0.1 only, stops everything it starts by PID. Takes about five minutes.
+# Binds 127.0.0.1 only, stops everything it starts by PID. Takes about six minutes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
@@ -13,6 +14,7 @@ rounds=${ROUNDS:-2}
 start_aspirekv --appendonly no
 start_haproxy
 start_nginx
+start_yarp_baseline
 dotnet "bench/AspireKv.Bench/bin/${configuration}/net10.0/AspireKv.Bench.dll" populate "http://127.0.0.1:${backend_port[1]}" 10000
 
 declare -A target=(
@@ -20,10 +22,11 @@ declare -A target=(
   [aspirekv]="http://127.0.0.1:$lb_port"
   [haproxy]="http://127.0.0.1:$haproxy_port"
   [nginx]="http://127.0.0.1:$nginx_port"
+  [yarp]="http://127.0.0.1:$yarp_port"
 )
 # Warm every target before anything is measured: our services JIT-compile their hot paths during the first
 # seconds of load (a third of the CPU, perf), which HAProxy and nginx never do.
-for name in direct aspirekv haproxy nginx; do
+for name in direct aspirekv yarp haproxy nginx; do
   run_wrk "${target[$name]}" 64 8s bench/kv.lua get >/dev/null
 done
 
@@ -32,7 +35,7 @@ before=$(steal)
 printf "%-10s %5s %10s %9s %9s %7s\n" target conns "req/s" "p50 ms" "p99 ms" errors
 for round in $(seq 1 "$rounds"); do
   for conns in 8 64; do
-    for name in direct aspirekv haproxy nginx; do
+    for name in direct aspirekv yarp haproxy nginx; do
       printf "%-10s %5s %s\n" "$name" "$conns" "$(run_wrk "${target[$name]}" "$conns" 10s bench/kv.lua get | field)"
     done
   done
@@ -42,10 +45,12 @@ echo "Means over $rounds rounds, and our balancer against HAProxy:"
 awk '{ k=$1" "$2; rps[k]+=$3; p50[k]+=$4; p99[k]+=$5; err[k]+=$6; n[k]++ }
   END {
     for (c = 8; c <= 64; c += 56) {
-      split("direct aspirekv haproxy nginx", names, " ")
-      for (i = 1; i <= 4; i++) { k=names[i]" "c; printf "%-10s %5d %10.0f %9.2f %9.2f %7d\n", names[i], c, rps[k]/n[k], p50[k]/n[k], p99[k]/n[k], err[k] }
+      split("direct aspirekv yarp haproxy nginx", names, " ")
+      for (i = 1; i <= 5; i++) { k=names[i]" "c; printf "%-10s %5d %10.0f %9.2f %9.2f %7d\n", names[i], c, rps[k]/n[k], p50[k]/n[k], p99[k]/n[k], err[k] }
       a="aspirekv "c; h="haproxy "c
+      y="yarp "c
       printf "aspirekv/haproxy at %d connections: throughput %.2fx, p99 %.2fx\n", c, rps[a]/rps[h], p99[a]/p99[h]
+      printf "yarp/haproxy at %d connections: throughput %.2fx, p99 %.2fx; aspirekv/yarp: throughput %.2fx\n", c, rps[y]/rps[h], p99[y]/p99[h], rps[a]/rps[y]
     }
   }' "$work/rows.txt"
 echo "CPU steal during the throughput runs: $(steal_between "$before" "$(steal)")"

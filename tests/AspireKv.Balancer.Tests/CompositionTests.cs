@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace AspireKv.Balancer.Tests;
 
@@ -25,5 +27,21 @@ public sealed class CompositionTests
         await using var app = builder.Build();
 
         Assert.NotNull(app.Services.GetRequiredService<AspireKv.Balancer.Registry.BackendRegistry>());
+    }
+
+    [Theory]
+    [InlineData(null, true)]
+    [InlineData("false", false)]
+    public async Task InlineScheduling_ReachesKestrelsSocketTransport(string? setting, bool expected)
+    {
+        string[] args = setting is null
+            ? ["--Cluster:Secret", "test"]
+            : ["--Cluster:Secret", "test", "--Balancer:InlineScheduling", setting];
+        var builder = WebApplication.CreateBuilder(args);
+        builder.AddBalancer();
+
+        await using var app = builder.Build();
+
+        Assert.Equal(expected, app.Services.GetRequiredService<IOptions<SocketTransportOptions>>().Value.UnsafePreferInlineScheduling);
     }
 }
