@@ -8,22 +8,35 @@ namespace AspireKv.Bench;
 
 /// <summary>
 /// Replication lag under a sustained write load. Starts redis-server and three backends; measures the maximum
-/// write throughput (32 concurrent writers spread over the backends), then writes at half that rate and, for one
-/// write in twenty, measures how long after its acknowledgement the other two backends serve it.
+/// write throughput (32 concurrent writers spread over the backends), then writes at a share of that rate (issue 3
+/// asks for half; other shares show how the lag depends on the load) and, for one write in twenty, measures how long
+/// after its acknowledgement the other two backends serve it.
 /// </summary>
 /// <remarks>
 /// The paced load runs twice: a warm-up of the same length whose figures are dropped, then the measured run. On
 /// two cores the JIT's tier-up of the freshly started backends took a third of the CPU for the first seconds of
 /// paced load (perf), so a run without the warm-up measured the JIT, not the steady state a sustained load means.
 /// </remarks>
-internal sealed class LagBenchmark(string repositoryRoot, TimeSpan duration)
+internal sealed class LagBenchmark(string repositoryRoot, TimeSpan duration, int percentOfMaximum)
 {
     /// <summary>A write not visible on a backend after this long is reported as lost, instead of the run hanging.</summary>
     private static readonly TimeSpan VisibilityDeadline = TimeSpan.FromSeconds(10);
 
     public async Task<int> RunAsync()
     {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(percentOfMaximum);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(percentOfMaximum, 100);
         await using var cluster = new ProcessCluster(repositoryRoot);
+        // BACKEND_<NAME>=<value> reaches the backends as <NAME>=<value>, so that a runtime setting can be tried on
+        // them without changing the benchmark client's own (e.g. BACKEND_DOTNET_GCgen0size=40000).
+        foreach (System.Collections.DictionaryEntry variable in Environment.GetEnvironmentVariables())
+        {
+            if (variable.Key is string name && name.StartsWith("BACKEND_", StringComparison.Ordinal))
+            {
+                cluster.BackendSettings[name["BACKEND_".Length..]] = (string)variable.Value!;
+            }
+        }
+
         var redisPort = (await cluster.StartRedisAsync()).Port;
         Uri[] backends =
         [
@@ -38,11 +51,13 @@ internal sealed class LagBenchmark(string repositoryRoot, TimeSpan duration)
         await Cluster.WriteManyAsync(http, backends, prefix + "-warmup", 2_000, writers: 32);
         var (acknowledged, elapsed) = await Cluster.WriteManyAsync(http, backends, prefix + "-max", 20_000, writers: 32);
         var maximum = acknowledged / elapsed.TotalSeconds;
-        var rate = maximum / 2;
-        Console.WriteLine($"Maximum write throughput over three backends: {maximum:0} writes/s (32 writers). Now writing at {rate:0} writes/s: {duration.TotalSeconds:0} s of warm-up, then {duration.TotalSeconds:0} s measured.");
+        var rate = maximum * percentOfMaximum / 100;
+        Console.WriteLine($"Maximum write throughput over three backends: {maximum:0} writes/s (32 writers). Now writing at {rate:0} writes/s ({percentOfMaximum} % of it): {duration.TotalSeconds:0} s of warm-up, then {duration.TotalSeconds:0} s measured.");
 
         await RunPacedAsync(http, backends, prefix + "-paced-warmup", rate);
+        var cpuBefore = MachineCpu.Read();
         var measured = await RunPacedAsync(http, backends, prefix + "-paced", rate);
+        Console.WriteLine($"The machine's CPU during the measured run: {MachineCpu.BusyShareSince(cpuBefore)}");
         Console.WriteLine($"Replication lag (acknowledgement to visible on the two other backends): {Percentiles.Describe(measured.Lags)}");
         Console.WriteLine($"Round trip of the GET that found it (the measurement's own share of the lag): {Percentiles.Describe(measured.FinalReads)}");
         if (measured.NotVisible > 0)
@@ -67,10 +82,12 @@ internal sealed class LagBenchmark(string repositoryRoot, TimeSpan duration)
         for (var i = 0; clock.Elapsed < duration; i++)
         {
             // Open loop: write i is due at i * interval, whether or not earlier writes have finished.
-            var due = interval * i;
-            if (due > clock.Elapsed)
+            // The wait is computed once: a second reading of the clock can make it fall between -2 and -1 ms,
+            // which Task.Delay truncates to -1, "infinite": a run hung there.
+            var wait = (interval * i) - clock.Elapsed;
+            if (wait > TimeSpan.Zero)
             {
-                await Task.Delay(due - clock.Elapsed);
+                await Task.Delay(wait);
             }
 
             var index = i;
