@@ -21,11 +21,6 @@ internal static class BackendResourceExtensions
             .WithEnvironment("Registration__BalancerUrl", balancer.GetEndpoint("http"))
             .WithEnvironment("Cluster__Secret", clusterSecret)
             .WithEnvironment("Replication__SigningKey", replicationKey)
-            // A smaller gen0 budget (hexadecimal: 512 KiB). Every write adds objects that live as long as the key,
-            // so each gen0 collection copies every write since the previous one: fewer bytes between collections
-            // make each pause shorter, and the pauses were the replication lag's tail (docs/performance.md).
-            // Only the environment variable works; the runtimeconfig has no setting for it.
-            .WithEnvironment("DOTNET_GCgen0size", "80000")
             .WithReference(redis)
             .WaitFor(redis)
             .WithHttpHealthCheck(HealthEndpoints.Readiness);

@@ -50,8 +50,7 @@ else
     declare -n ports="ports_$side" side_env="${side}_env" root="root_$side"
     for b in 1 2 3; do
       backend_port[$b]=${ports[$b]}
-      # As the AppHost runs a backend (DOTNET_GCgen0size); the side's settings come after, so that they override it.
-      env DOTNET_GCgen0size=80000 "${side_env[@]}" ConnectionStrings__redis="127.0.0.1:$redis_port,abortConnect=false" Node__Name="$side-backend-$b" \
+      env "${side_env[@]}" ConnectionStrings__redis="127.0.0.1:$redis_port,abortConnect=false" Node__Name="$side-backend-$b" \
         Node__PublicUrl="http://127.0.0.1:${ports[$b]}" Registration__Enabled=false \
         Cluster__Secret="$secret" Replication__SigningKey="$secret" Replication__KeyPrefix="ab-$side" Logging__LogLevel__Default=Warning \
         dotnet "$root/AspireKv.Backend/bin/$configuration/net10.0/AspireKv.Backend.dll" --contentRoot "$root/AspireKv.Backend/bin/$configuration/net10.0" \

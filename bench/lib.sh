@@ -56,7 +56,7 @@ start_backend() {
   local b=$1 port=${backend_port[$1]}
   ConnectionStrings__redis="127.0.0.1:$redis_port,abortConnect=false" Node__Name="backend-$b" \
   Node__PublicUrl="http://127.0.0.1:$port" Registration__BalancerUrl="http://127.0.0.1:$lb_port" \
-  Cluster__Secret="$secret" Replication__SigningKey="$secret" Logging__LogLevel__Default=Warning DOTNET_GCgen0size=80000 \
+  Cluster__Secret="$secret" Replication__SigningKey="$secret" Logging__LogLevel__Default=Warning \
     dotnet "AspireKv.Backend/bin/$configuration/net10.0/AspireKv.Backend.dll" --contentRoot "$PWD/AspireKv.Backend/bin/$configuration/net10.0" \
     --urls "http://127.0.0.1:$port" >/dev/null 2>&1 &
   pid[backend-$b]=$!

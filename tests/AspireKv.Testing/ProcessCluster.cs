@@ -116,8 +116,6 @@ public sealed class ProcessCluster(string repositoryRoot, string configuration =
             ("Cluster__Secret", Secret),
             ("Replication__SigningKey", Secret),
             ("Logging__LogLevel__Default", "Warning"),
-            // As the AppHost runs it (BackendResourceExtensions.cs says why).
-            ("DOTNET_GCgen0size", "80000"),
             .. BackendSettings.Select(setting => (setting.Key, setting.Value)),
         ]));
         backend.Start();
