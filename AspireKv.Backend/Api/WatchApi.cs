@@ -103,16 +103,24 @@ internal static class WatchApi
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
             // The client went away.
+            return;
         }
         catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested)
         {
-            // This backend is stopping: end the stream; the client reconnects, through the balancer to another
-            // backend, with Last-Event-ID and misses nothing.
-            await EndWithRetryAsync(response).ConfigureAwait(false);
+            // This backend is stopping: ended below.
         }
         catch (ReplicationUnavailableException)
         {
             // Redis is away: end the stream; the client reconnects with Last-Event-ID and misses nothing.
+            await EndWithRetryAsync(response).ConfigureAwait(false);
+            return;
+        }
+
+        // The loop ends when this backend stops, whether the stop came while it waited or before it began (a watch
+        // that arrived just as the host started stopping never enters it): end the stream with the hint, and the
+        // client reconnects, through the balancer to another backend, with Last-Event-ID and misses nothing.
+        if (!context.RequestAborted.IsCancellationRequested)
+        {
             await EndWithRetryAsync(response).ConfigureAwait(false);
         }
     }

@@ -63,6 +63,12 @@ internal sealed class InProcessBackend : IAsyncDisposable
         return backend;
     }
 
+    /// <summary>
+    /// Signals that the host is stopping (<see cref="IHostApplicationLifetime.ApplicationStopping"/>) without stopping
+    /// it: the moment between a shutdown signal and the server closing, when requests are still served.
+    /// </summary>
+    public void SignalStopping() => _app.Services.GetRequiredService<IHostApplicationLifetime>().StopApplication();
+
     /// <summary>Stops the host as a shutdown signal would; disposing afterwards is still needed.</summary>
     public Task StopAsync(CancellationToken cancellationToken) => _app.StopAsync(cancellationToken);
 

@@ -64,6 +64,22 @@ public sealed class WatchTests : InProcessBackendTests
         await stopping.WaitAsync(deadline.Token);
     }
 
+    [Fact]
+    public async Task Watch_ArrivingAfterTheStopSignal_StillEndsWithARetryHint()
+    {
+        // The stop has begun but the server still serves: the watch never waits for a change, and must still tell
+        // the client to reconnect elsewhere instead of ending silently.
+        Backend.SignalStopping();
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        deadline.CancelAfter(TimeSpan.FromSeconds(20));
+        using var response = await Backend.Client.GetAsync($"/watch?prefix=late-{Guid.NewGuid():N}-", deadline.Token);
+
+        var body = await response.Content.ReadAsStringAsync(deadline.Token);
+
+        Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("retry: 1000", body.Split('\n'));
+    }
+
     private static string? Decode(string? base64) => base64 is null ? null : System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(base64));
 
     private async Task<List<ChangeEvent>> ReadEventsAsync(string path, long? lastEventId, int count)
