@@ -9,20 +9,20 @@ internal static class KeyLister
     public const int DefaultLimit = 100;
     public const int MaxLimit = 1_000;
 
-    /// <param name="entries">The store's entries, tombstones included (they are skipped).</param>
+    /// <param name="keys">The store's keys, tombstones included (they are skipped).</param>
     /// <param name="prefix">Only keys that start with it (ordinal), if given.</param>
     /// <param name="after">Only keys after it (the previous page's <see cref="KeyPage.Next"/>).</param>
     /// <param name="limit">At most this many keys.</param>
-    public static KeyPage List(IEnumerable<KeyValuePair<string, StoredEntry>> entries, string? prefix, string? after, int limit)
+    public static KeyPage List(IEnumerable<StoredKey> keys, string? prefix, string? after, int limit)
     {
-        ArgumentNullException.ThrowIfNull(entries);
-        var page = entries
-            .Where(e => !e.Value.IsTombstone
+        ArgumentNullException.ThrowIfNull(keys);
+        var page = keys
+            .Where(e => !e.IsTombstone
                 && (string.IsNullOrEmpty(prefix) || e.Key.StartsWith(prefix, StringComparison.Ordinal))
                 && (after is null || string.CompareOrdinal(e.Key, after) > 0))
             .OrderBy(e => e.Key, StringComparer.Ordinal)
             .Take(limit + 1)
-            .Select(e => new KeyListing(e.Key, e.Value.Version, e.Value.Value!.Length))
+            .Select(e => new KeyListing(e.Key, e.Version, e.ValueLength))
             .ToList();
         return page.Count > limit ? new KeyPage(page[..limit], page[limit - 1].Key) : new KeyPage(page, null);
     }

@@ -36,7 +36,7 @@ internal static class KeyValueApi
         }
 
         response.Headers[KvHeaders.AppliedVersion] = Text(replica.AppliedVersion);
-        return TypedResults.Ok(KeyLister.List(replica.Store.Entries, prefix, after, size));
+        return TypedResults.Ok(KeyLister.List(replica.Store.Keys, prefix, after, size));
     }
 
     /// <summary>Reads from this replica's memory at the consistency the client asks for.</summary>

@@ -26,6 +26,7 @@ internal sealed class ReplicationMetrics
         meter.CreateObservableGauge("aspirekv.replication.applied_version", () => replica.AppliedVersion, "{version}", "Every write up to this version is applied here.");
         meter.CreateObservableGauge("aspirekv.replication.lag", () => Math.Max(0, status.HeadVersion - replica.AppliedVersion), "{version}", "Versions this replica is behind Redis.");
         meter.CreateObservableGauge("aspirekv.store.keys", () => replica.Store.LiveKeyCount, "{key}", "Live keys held.");
+        meter.CreateObservableGauge("aspirekv.store.segment_bytes", () => replica.Store.SegmentBytes, "By", "Bytes of the store's record segments, overwritten records not yet compacted included.");
     }
 
     public void Committed() => _committed.Add(1);

@@ -1,4 +1,6 @@
-using System.Collections.Concurrent;
+using System.Buffers;
+using System.Text;
+using System.Text.Unicode;
 
 namespace AspireKv.Backend.Storage;
 
@@ -9,61 +11,120 @@ namespace AspireKv.Backend.Storage;
 /// The only way in is <see cref="Apply"/>, which follows the version rule of the design: a key never goes
 /// to a lower (or equal) version. Applying the same write twice, or a set of writes in any order, therefore
 /// ends in the same state, which is what lets replication deliver at least once and out of order.
+/// The keys are spread over <see cref="ShardCount"/> shards, each with its own lock and packed storage
+/// (<see cref="StoreShard"/>), so that concurrent requests rarely wait for each other.
 /// </remarks>
 internal sealed class KeyValueStore
 {
-    private readonly ConcurrentDictionary<string, StoredEntry> _entries = new(StringComparer.Ordinal);
-    private long _liveKeys;
+    /// <summary>Number of shards; a power of two, as the shard is taken from the hash's top bits.</summary>
+    internal const int ShardCount = 16;
+
+    private const int ShardBits = 4;
+
+    // Keys up to this many UTF-16 characters are encoded on the stack (3 UTF-8 bytes per character at most).
+    private const int StackKeyCharacters = 256;
+
+    private readonly StoreShard[] _shards = CreateShards();
 
     /// <summary>Keys that hold a value (tombstones are not counted).</summary>
-    public long LiveKeyCount => Interlocked.Read(ref _liveKeys);
+    public long LiveKeyCount => _shards.Sum(shard => (long)shard.LiveCount);
 
     /// <summary>Keys held, tombstones included.</summary>
-    public int EntryCount => _entries.Count;
+    public int EntryCount => _shards.Sum(shard => shard.Count);
+
+    /// <summary>Bytes the store holds its records in, garbage and free space included (the index is not counted).</summary>
+    public long SegmentBytes => _shards.Sum(shard => shard.SegmentBytes);
+
+    /// <summary>Bytes of the records that are current (each key's newest write).</summary>
+    public long LiveRecordBytes => _shards.Sum(shard => shard.LiveRecordBytes);
 
     /// <summary>Applies a write to <paramref name="key"/> if it is newer than what the key holds.</summary>
+    /// <exception cref="ArgumentException">The key is not valid UTF-16 (a lone surrogate), so it has no UTF-8 form.</exception>
     public ApplyOutcome Apply(string key, StoredEntry entry)
     {
         ArgumentNullException.ThrowIfNull(key);
-        while (true)
+        byte[]? rented = null;
+        try
         {
-            if (!_entries.TryGetValue(key, out var current))
+            Span<byte> utf8 = key.Length <= StackKeyCharacters
+                ? stackalloc byte[StackKeyCharacters * 3]
+                : (rented = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(key.Length)));
+            var length = Encode(key, utf8);
+            if (length < 0)
             {
-                if (_entries.TryAdd(key, entry))
-                {
-                    CountTransition(wasLive: false, isLive: !entry.IsTombstone);
-                    return ApplyOutcome.Applied;
-                }
-
-                continue;
+                throw new ArgumentException("The key is not valid UTF-16.", nameof(key));
             }
 
-            if (current.Version >= entry.Version)
+            var hash = HashOf(key);
+            return ShardOf(hash).Apply(hash, utf8[..length], entry);
+        }
+        finally
+        {
+            if (rented is not null)
             {
-                return ApplyOutcome.Stale;
-            }
-
-            // Compare-and-swap against the exact entry we compared versions with, so that two concurrent
-            // writers of the same key cannot both win and leave the lower version behind.
-            if (_entries.TryUpdate(key, entry, current))
-            {
-                CountTransition(wasLive: !current.IsTombstone, isLive: !entry.IsTombstone);
-                return ApplyOutcome.Applied;
+                ArrayPool<byte>.Shared.Return(rented);
             }
         }
     }
 
-    /// <summary>Returns the entry of <paramref name="key"/>, tombstone included, if the key was ever written.</summary>
-    public bool TryGet(string key, out StoredEntry entry) => _entries.TryGetValue(key, out entry);
-
-    /// <summary>A moment-in-time enumeration of every entry, tombstones included.</summary>
-    public IEnumerable<KeyValuePair<string, StoredEntry>> Entries => _entries;
-
-    private void CountTransition(bool wasLive, bool isLive)
+    /// <summary>Returns the entry of <paramref name="key"/> (tombstone included, value copied) if the key was ever written.</summary>
+    public bool TryGet(string key, out StoredEntry entry)
     {
-        if (wasLive != isLive)
+        ArgumentNullException.ThrowIfNull(key);
+        byte[]? rented = null;
+        try
         {
-            Interlocked.Add(ref _liveKeys, isLive ? 1 : -1);
+            Span<byte> utf8 = key.Length <= StackKeyCharacters
+                ? stackalloc byte[StackKeyCharacters * 3]
+                : (rented = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(key.Length)));
+            var length = Encode(key, utf8);
+            if (length < 0)
+            {
+                // Such a key cannot have been applied.
+                entry = default;
+                return false;
+            }
+
+            var hash = HashOf(key);
+            return ShardOf(hash).TryGet(hash, utf8[..length], out entry);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
         }
     }
+
+    /// <summary>
+    /// Every entry, tombstones included, copied out one shard at a time: each shard is a moment in time, the whole
+    /// is not (a write that lands meanwhile may or may not be in it).
+    /// </summary>
+    public IEnumerable<KeyValuePair<string, StoredEntry>> Entries => _shards.SelectMany(shard => shard.Snapshot());
+
+    /// <summary>Every key with its version and value length (no value is copied), tombstones included, one shard at a time.</summary>
+    public IEnumerable<StoredKey> Keys => _shards.SelectMany(shard => shard.KeySnapshot());
+
+    private static StoreShard[] CreateShards()
+    {
+        var shards = new StoreShard[ShardCount];
+        for (var i = 0; i < shards.Length; i++)
+        {
+            shards[i] = new StoreShard();
+        }
+
+        return shards;
+    }
+
+    // string.GetHashCode is randomized per process, so clients cannot choose keys that all land in one bucket.
+    private static int HashOf(string key) => key.GetHashCode(StringComparison.Ordinal);
+
+    private StoreShard ShardOf(int hash) => _shards[(uint)hash >> (32 - ShardBits)];
+
+    /// <summary>The key's UTF-8 length in <paramref name="destination"/>, or -1 when it has none.</summary>
+    private static int Encode(string key, Span<byte> destination) =>
+        Utf8.FromUtf16(key, destination, out _, out var written, replaceInvalidSequences: false) == System.Buffers.OperationStatus.Done
+            ? written
+            : -1;
 }

@@ -5,13 +5,13 @@ namespace AspireKv.Backend.Tests.Api;
 
 public sealed class KeyListerTests
 {
-    private static readonly KeyValuePair<string, StoredEntry>[] Entries =
+    private static readonly StoredKey[] Entries =
     [
-        new("user:3", new StoredEntry(3, [1, 2, 3])),
-        new("user:1", new StoredEntry(1, [1])),
-        new("order:1", new StoredEntry(4, [1, 2])),
-        new("user:2", new StoredEntry(5, null)),
-        new("user:4", new StoredEntry(6, [])),
+        new("user:3", 3, 3),
+        new("user:1", 1, 1),
+        new("order:1", 4, 2),
+        new("user:2", 5, -1),
+        new("user:4", 6, 0),
     ];
 
     [Fact]
