@@ -1,7 +1,3 @@
-using System.Buffers;
-using System.Text;
-using System.Text.Unicode;
-
 namespace AspireKv.Backend.Storage;
 
 /// <summary>
@@ -20,9 +16,6 @@ internal sealed class KeyValueStore
     internal const int ShardCount = 16;
 
     private const int ShardBits = 4;
-
-    // Keys up to this many UTF-16 characters are encoded on the stack (3 UTF-8 bytes per character at most).
-    private const int StackKeyCharacters = 256;
 
     private readonly StoreShard[] _shards = CreateShards();
 
@@ -43,58 +36,29 @@ internal sealed class KeyValueStore
     public ApplyOutcome Apply(string key, StoredEntry entry)
     {
         ArgumentNullException.ThrowIfNull(key);
-        byte[]? rented = null;
-        try
+        using var utf8 = new Utf8Key(key, stackalloc byte[Utf8Key.StackBytes]);
+        if (!utf8.IsValid)
         {
-            Span<byte> utf8 = key.Length <= StackKeyCharacters
-                ? stackalloc byte[StackKeyCharacters * 3]
-                : (rented = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(key.Length)));
-            var length = Encode(key, utf8);
-            if (length < 0)
-            {
-                throw new ArgumentException("The key is not valid UTF-16.", nameof(key));
-            }
+            throw new ArgumentException("The key is not valid UTF-16.", nameof(key));
+        }
 
-            var hash = HashOf(key);
-            return ShardOf(hash).Apply(hash, utf8[..length], entry);
-        }
-        finally
-        {
-            if (rented is not null)
-            {
-                ArrayPool<byte>.Shared.Return(rented);
-            }
-        }
+        var hash = HashOf(key);
+        return ShardOf(hash).Apply(hash, utf8.Bytes, entry);
     }
 
     /// <summary>Returns the entry of <paramref name="key"/> (tombstone included, value copied) if the key was ever written.</summary>
     public bool TryGet(string key, out StoredEntry entry)
     {
         ArgumentNullException.ThrowIfNull(key);
-        byte[]? rented = null;
-        try
+        using var utf8 = new Utf8Key(key, stackalloc byte[Utf8Key.StackBytes]);
+        if (!utf8.IsValid)
         {
-            Span<byte> utf8 = key.Length <= StackKeyCharacters
-                ? stackalloc byte[StackKeyCharacters * 3]
-                : (rented = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(key.Length)));
-            var length = Encode(key, utf8);
-            if (length < 0)
-            {
-                // Such a key cannot have been applied.
-                entry = default;
-                return false;
-            }
+            entry = default;
+            return false;
+        }
 
-            var hash = HashOf(key);
-            return ShardOf(hash).TryGet(hash, utf8[..length], out entry);
-        }
-        finally
-        {
-            if (rented is not null)
-            {
-                ArrayPool<byte>.Shared.Return(rented);
-            }
-        }
+        var hash = HashOf(key);
+        return ShardOf(hash).TryGet(hash, utf8.Bytes, out entry);
     }
 
     /// <summary>
@@ -121,10 +85,4 @@ internal sealed class KeyValueStore
     private static int HashOf(string key) => key.GetHashCode(StringComparison.Ordinal);
 
     private StoreShard ShardOf(int hash) => _shards[(uint)hash >> (32 - ShardBits)];
-
-    /// <summary>The key's UTF-8 length in <paramref name="destination"/>, or -1 when it has none.</summary>
-    private static int Encode(string key, Span<byte> destination) =>
-        Utf8.FromUtf16(key, destination, out _, out var written, replaceInvalidSequences: false) == System.Buffers.OperationStatus.Done
-            ? written
-            : -1;
 }
