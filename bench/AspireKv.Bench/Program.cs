@@ -5,7 +5,8 @@ using AspireKv.Testing;
 //   visibility [writes]                    against a running AppHost: how long until a write is readable on every backend
 //   failover [seconds] [clients] [victim]  against a running AppHost: errors seen by clients while a backend is killed
 //   catchup [writes]                       self-contained: a backend that missed writes catches up (needs redis-server)
-//   lag [seconds] [percent]                self-contained: replication lag at a share (default 50 %) of the maximum write throughput;
+//   lag [seconds] [percent] [preload]      self-contained: replication lag at a share (default 50 %) of the maximum write throughput,
+//                                          optionally after writing <preload> keys first;
 //                                          BACKEND_<NAME>=<value> in the environment sets <NAME> for the backends only
 //   consistency [reads]                    self-contained: latency and throughput of local, session and strong reads
 //   memory [keys]                          self-contained: backend memory per stored key (100-byte values)
@@ -26,7 +27,7 @@ return command switch
         Arguments.Int(args, 2, 8)).RunAsync(cancel.Token),
     "catchup" => await new CatchUpBenchmark(ProcessCluster.FindRepositoryRoot(), Arguments.Int(args, 1, 100_000)).RunAsync(),
     "consistency" => await new ConsistencyBenchmark(ProcessCluster.FindRepositoryRoot(), Arguments.Int(args, 1, 5_000)).RunAsync(),
-    "lag" => await new LagBenchmark(ProcessCluster.FindRepositoryRoot(), TimeSpan.FromSeconds(Arguments.Int(args, 1, 10)), Arguments.Int(args, 2, 50)).RunAsync(),
+    "lag" => await new LagBenchmark(ProcessCluster.FindRepositoryRoot(), TimeSpan.FromSeconds(Arguments.Int(args, 1, 10)), Arguments.Int(args, 2, 50), Arguments.Int(args, 3, 0)).RunAsync(),
     "memory" => await new MemoryBenchmark(ProcessCluster.FindRepositoryRoot(), Arguments.Int(args, 1, 1_000_000)).RunAsync(),
     "allocations" => AllocationReport.Run(Arguments.Text(args, 1, "trace.nettrace"), Arguments.Int(args, 2, 15), args.Length > 3 ? args[3] : null),
     "populate" => await PopulateCommand.RunAsync(new Uri(Arguments.Text(args, 1, "http://localhost:5001")), Arguments.Int(args, 2, 10_000)),
