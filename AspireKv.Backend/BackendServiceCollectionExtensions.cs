@@ -27,12 +27,7 @@ internal static class BackendServiceCollectionExtensions
             settings.DisableHealthChecks = true;
             // The component's Redis spans would start a tracer of their own even with nowhere to send them.
             settings.DisableTracing = !builder.Configuration.ExportsTelemetry();
-        }, redis =>
-        {
-            redis.AbortOnConnectFail = false;
-            // Fail a write at once while Redis is away instead of queueing it until a timeout.
-            redis.BacklogPolicy = BacklogPolicy.FailFast;
-        });
+        }, redis => ConfigureRedis(redis, builder.Configuration));
 
         builder.AddClusterSecurity();
         var services = builder.Services;
@@ -110,5 +105,18 @@ internal static class BackendServiceCollectionExtensions
         app.MapAdminApi();
         app.MapApiDescription();
         return app;
+    }
+
+    /// <summary>The backend's settings of its Redis connection, on top of the connection string's.</summary>
+    internal static void ConfigureRedis(ConfigurationOptions redis, IConfiguration configuration)
+    {
+        redis.AbortOnConnectFail = false;
+        // Fail a write at once while Redis is away instead of queueing it until a timeout.
+        redis.BacklogPolicy = BacklogPolicy.FailFast;
+        var key = $"{ReplicationOptions.SectionName}:{nameof(ReplicationOptions.RedisOnThreadPool)}";
+        if (configuration.GetValue(key, new ReplicationOptions().RedisOnThreadPool))
+        {
+            redis.SocketManager = SocketManager.ThreadPool;
+        }
     }
 }

@@ -54,4 +54,12 @@ internal sealed class ReplicationOptions
     /// <summary>How many entries one write-back round trip carries during a restore.</summary>
     [Range(1, 10_000)]
     public int RestoreBatchSize { get; set; } = 500;
+
+    /// <summary>
+    /// Whether StackExchange.Redis completes its I/O on the .NET thread pool (the default) instead of its own pool of
+    /// dedicated threads. Read when the connection is made. On two cores the dedicated threads' hand-offs were most
+    /// of the backend's lock contention, and the thread pool gave more write throughput for less CPU
+    /// (docs/performance.md); <c>false</c> goes back to the library's default.
+    /// </summary>
+    public bool RedisOnThreadPool { get; set; } = true;
 }

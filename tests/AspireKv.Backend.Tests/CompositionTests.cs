@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Configuration;
+using StackExchange.Redis;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -22,6 +24,22 @@ public sealed class CompositionTests
         await using var app = builder.Build();
 
         Assert.Equal("backend-test", app.Services.GetRequiredService<Node.NodeIdentity>().Name);
+    }
+
+    [Theory]
+    [InlineData(null, true)]
+    [InlineData("false", false)]
+    public void RedisConnection_CompletesOnTheThreadPoolUnlessTurnedOff(string? setting, bool onThreadPool)
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(setting is null ? [] : [KeyValuePair.Create<string, string?>("Replication:RedisOnThreadPool", setting)])
+            .Build();
+        var options = ConfigurationOptions.Parse("127.0.0.1:1");
+
+        BackendServiceCollectionExtensions.ConfigureRedis(options, configuration);
+
+        Assert.Equal(onThreadPool, ReferenceEquals(options.SocketManager, SocketManager.ThreadPool));
+        Assert.Equal(BacklogPolicy.FailFast, options.BacklogPolicy);
     }
 
     [Fact]
