@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Text;
 
 namespace AspireKv.Backend.Storage;
@@ -32,9 +31,6 @@ internal sealed class StoreShard
 
     /// <summary>A record larger than this gets a segment of its own, so one big value cannot waste most of a head.</summary>
     private const int DedicatedRecordBytes = MaxSegmentBytes / 4;
-
-    // Record layout: slot index, key length, value length (-1 for a tombstone), UTF-8 key, value.
-    private const int HeaderBytes = 12;
 
     private readonly Lock _lock = new();
     private int[] _buckets = [];
@@ -95,7 +91,7 @@ internal sealed class StoreShard
                     return ApplyOutcome.Stale;
                 }
 
-                if (!IsTombstone(current))
+                if (!HeaderOf(current).IsTombstone)
                 {
                     _live--;
                 }
@@ -161,8 +157,7 @@ internal sealed class StoreShard
             for (var i = 0; i < _count; i++)
             {
                 ref var slot = ref _slots[i];
-                var value = ValueOfSpan(slot, out var tombstone);
-                keys.Add(new StoredKey(Encoding.UTF8.GetString(KeyOf(slot)), slot.Version, tombstone ? -1 : value.Length));
+                keys.Add(new StoredKey(Encoding.UTF8.GetString(KeyOf(slot)), slot.Version, HeaderOf(slot).ValueLength));
             }
 
             return keys;
@@ -222,7 +217,8 @@ internal sealed class StoreShard
 
     private (int Segment, int Offset) Append(int slotIndex, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, bool tombstone)
     {
-        var size = HeaderBytes + key.Length + value.Length;
+        var header = new RecordHeader(slotIndex, key.Length, tombstone ? -1 : value.Length);
+        var size = header.RecordBytes;
         int segmentIndex;
         if (size > DedicatedRecordBytes)
         {
@@ -252,11 +248,9 @@ internal sealed class StoreShard
 
         var offset = _segmentUsed[segmentIndex];
         var record = _segments[segmentIndex].AsSpan(offset, size);
-        BinaryPrimitives.WriteInt32LittleEndian(record, slotIndex);
-        BinaryPrimitives.WriteInt32LittleEndian(record[4..], key.Length);
-        BinaryPrimitives.WriteInt32LittleEndian(record[8..], tombstone ? -1 : value.Length);
-        key.CopyTo(record[HeaderBytes..]);
-        value.CopyTo(record[(HeaderBytes + key.Length)..]);
+        header.Write(record);
+        key.CopyTo(record[RecordHeader.Bytes..]);
+        value.CopyTo(record[(RecordHeader.Bytes + key.Length)..]);
         _segmentUsed[segmentIndex] = offset + size;
         _segmentLive[segmentIndex] += size;
         return (segmentIndex, offset);
@@ -290,7 +284,7 @@ internal sealed class StoreShard
     /// <summary>Marks the record at <paramref name="offset"/> as garbage.</summary>
     private void Release(int segment, int offset)
     {
-        _segmentLive[segment] -= RecordSize(_segments[segment]!, offset);
+        _segmentLive[segment] -= RecordHeader.Read(_segments[segment].AsSpan(offset)).RecordBytes;
         NoteIfSparse(segment);
     }
 
@@ -318,22 +312,19 @@ internal sealed class StoreShard
             for (var offset = 0; offset < used;)
             {
                 var record = segment.AsSpan(offset);
-                var slotIndex = BinaryPrimitives.ReadInt32LittleEndian(record);
-                var size = RecordSize(segment, offset);
-                ref var slot = ref _slots[slotIndex];
+                var header = RecordHeader.Read(record);
+                ref var slot = ref _slots[header.Slot];
                 if (slot.Segment == segmentIndex && slot.Offset == offset)
                 {
-                    var keyLength = BinaryPrimitives.ReadInt32LittleEndian(record[4..]);
-                    var valueLength = BinaryPrimitives.ReadInt32LittleEndian(record[8..]);
-                    var key = record.Slice(HeaderBytes, keyLength);
-                    var value = record.Slice(HeaderBytes + keyLength, Math.Max(0, valueLength));
-                    var (newSegment, newOffset) = Append(slotIndex, key, value, tombstone: valueLength < 0);
-                    slot = ref _slots[slotIndex];
+                    var key = record.Slice(RecordHeader.Bytes, header.KeyLength);
+                    var value = record.Slice(RecordHeader.Bytes + header.KeyLength, header.ValueBytes);
+                    var (newSegment, newOffset) = Append(header.Slot, key, value, header.IsTombstone);
+                    slot = ref _slots[header.Slot];
                     slot.Segment = newSegment;
                     slot.Offset = newOffset;
                 }
 
-                offset += size;
+                offset += header.RecordBytes;
             }
 
             Interlocked.Add(ref _segmentBytes, -segment.Length);
@@ -344,36 +335,18 @@ internal sealed class StoreShard
         }
     }
 
-    private static int RecordSize(byte[] segment, int offset)
-    {
-        var header = segment.AsSpan(offset, HeaderBytes);
-        return HeaderBytes + BinaryPrimitives.ReadInt32LittleEndian(header[4..]) + Math.Max(0, BinaryPrimitives.ReadInt32LittleEndian(header[8..]));
-    }
+    private RecordHeader HeaderOf(in Slot slot) => RecordHeader.Read(_segments[slot.Segment].AsSpan(slot.Offset));
 
-    private ReadOnlySpan<byte> KeyOf(in Slot slot)
-    {
-        var segment = _segments[slot.Segment]!;
-        var keyLength = BinaryPrimitives.ReadInt32LittleEndian(segment.AsSpan(slot.Offset + 4));
-        return segment.AsSpan(slot.Offset + HeaderBytes, keyLength);
-    }
+    private ReadOnlySpan<byte> KeyOf(in Slot slot) =>
+        _segments[slot.Segment].AsSpan(slot.Offset + RecordHeader.Bytes, HeaderOf(slot).KeyLength);
 
-    private bool IsTombstone(in Slot slot) =>
-        BinaryPrimitives.ReadInt32LittleEndian(_segments[slot.Segment]!.AsSpan(slot.Offset + 8)) < 0;
-
-    /// <summary>The value's bytes inside the segment (callers copy them), or null for a tombstone.</summary>
-    private ReadOnlySpan<byte> ValueOfSpan(in Slot slot, out bool tombstone)
-    {
-        var segment = _segments[slot.Segment]!;
-        var keyLength = BinaryPrimitives.ReadInt32LittleEndian(segment.AsSpan(slot.Offset + 4));
-        var valueLength = BinaryPrimitives.ReadInt32LittleEndian(segment.AsSpan(slot.Offset + 8));
-        tombstone = valueLength < 0;
-        return tombstone ? default : segment.AsSpan(slot.Offset + HeaderBytes + keyLength, valueLength);
-    }
-
+    /// <summary>A copy of the value, or null for a tombstone.</summary>
     private byte[]? ValueOf(in Slot slot)
     {
-        var value = ValueOfSpan(slot, out var tombstone);
-        return tombstone ? null : value.ToArray();
+        var header = HeaderOf(slot);
+        return header.IsTombstone
+            ? null
+            : _segments[slot.Segment].AsSpan(slot.Offset + RecordHeader.Bytes + header.KeyLength, header.ValueBytes).ToArray();
     }
 
     /// <summary>One key in the index. No references, so the collector never traces the slot array.</summary>
