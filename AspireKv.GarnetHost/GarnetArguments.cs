@@ -14,6 +14,10 @@ internal static class GarnetArguments
             "--bind", options.Bind,
             // The write path is a Lua script (see the backend's CommitScript).
             "--lua", "true",
+            // Without it Garnet runs scripts concurrently with each other, and a script's reads and writes can
+            // interleave with another's. With it a script locks the keys passed in KEYS (every key our scripts
+            // touch: a rule their tests check) for its whole run, so that it is atomic.
+            "--lua-transaction-mode", "true",
             // Garnet's native Linux device needs libaio, which a fresh Debian machine lacks; plain files work everywhere.
             "--device-type", "RandomAccess",
             "--logger-level", "Warning",
@@ -32,6 +36,10 @@ internal static class GarnetArguments
                 "--aof",
                 "--aof-commit-freq", options.AofCommitFrequencyMs.ToString(CultureInfo.InvariantCulture),
             ]);
+            if (options.AofCommitWait)
+            {
+                args.AddRange(["--aof-commit-wait", "true"]);
+            }
         }
 
         return [.. args];

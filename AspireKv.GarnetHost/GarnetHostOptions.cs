@@ -24,4 +24,10 @@ internal sealed class GarnetHostOptions
     /// <summary>How often the append-only file is flushed to disk, in ms (1000: like Redis' <c>appendfsync everysec</c>).</summary>
     [Range(0, 60_000)]
     public int AofCommitFrequencyMs { get; set; } = 1_000;
+
+    /// <summary>
+    /// Whether a write is answered only after the append-only file holding it was committed (with a commit
+    /// frequency of 0: like Redis' <c>appendfsync always</c>, at a cost per write). Off by default, as the AppHost runs it.
+    /// </summary>
+    public bool AofCommitWait { get; set; }
 }

@@ -26,11 +26,8 @@ internal sealed class RedisReplicationKeys(string prefix)
     /// <summary>The backends taking part in a restore.</summary>
     public RedisKey RestoreMembers { get; } = $"{{{prefix}}}:restore:members";
 
-    /// <summary>The prefix of each member's liveness key during a restore; the member's name follows.</summary>
-    public string RestoreMemberPrefix { get; } = $"{{{prefix}}}:restore:member:";
-
     /// <summary>A member's liveness key during a restore.</summary>
-    public RedisKey RestoreMember(string node) => RestoreMemberPrefix + node;
+    public RedisKey RestoreMember(string node) => $"{{{prefix}}}:restore:member:{node}";
 
     /// <summary>The record of a write made with an idempotency key.</summary>
     public RedisKey Idempotency(string idempotencyKey) => $"{{{prefix}}}:idem:{idempotencyKey}";

@@ -175,10 +175,12 @@ internal sealed class RedisReplicationLog(
 
     public async Task<string?> TryCompleteRestoreAsync(string newEpoch, CancellationToken cancellationToken)
     {
-        var result = await Guard(() => Database.ScriptEvaluateAsync(
-            RestoreScripts.TryComplete,
-            [_keys.Epoch, _keys.RestoreBarrier, _keys.RestoreMembers],
-            [newEpoch, _keys.RestoreMemberPrefix])).ConfigureAwait(false);
+        // The script checks that the members are still these: one that joins meanwhile makes it answer nil, and the
+        // next attempt reads them again.
+        var members = await Guard(() => Database.SetMembersAsync(_keys.RestoreMembers)).ConfigureAwait(false);
+        RedisKey[] keys = [_keys.Epoch, _keys.RestoreBarrier, _keys.RestoreMembers, .. members.Select(m => _keys.RestoreMember(m.ToString()))];
+        RedisValue[] arguments = [newEpoch, .. members];
+        var result = await Guard(() => Database.ScriptEvaluateAsync(RestoreScripts.TryComplete, keys, arguments)).ConfigureAwait(false);
         return result.IsNull ? null : result.ToString();
     }
 

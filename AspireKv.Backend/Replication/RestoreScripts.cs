@@ -39,17 +39,24 @@ internal static class RestoreScripts
         """;
 
     /// <summary>
-    /// KEYS: epoch, barrier, members. ARGV: new epoch, member key prefix. Returns the epoch in force, or nil while
-    /// the barrier stands or a member is still writing back. Members whose liveness key expired (they died) are dropped.
+    /// KEYS: epoch, barrier, members, then each member's liveness key. ARGV: new epoch, then the members' names, in
+    /// the order of their keys. Returns the epoch in force, or nil while the barrier stands, a member is still
+    /// writing back, or the members are not those passed (the caller read them before a backend joined or left: it
+    /// asks again). Members whose liveness key expired (they died) are dropped.
     /// </summary>
+    /// <remarks>Members come in KEYS, not as names to build keys from: Garnet locks, and so protects, only the keys in KEYS.</remarks>
     public const string TryComplete = """
         local epoch = redis.call('GET', KEYS[1])
         if epoch then return epoch end
         if redis.call('EXISTS', KEYS[2]) == 1 then return false end
-        for _, member in ipairs(redis.call('SMEMBERS', KEYS[3])) do
-          if redis.call('EXISTS', ARGV[2] .. member) == 1 then return false end
-          redis.call('SREM', KEYS[3], member)
+        if redis.call('SCARD', KEYS[3]) ~= #ARGV - 1 then return false end
+        for i = 2, #ARGV do
+          if redis.call('SISMEMBER', KEYS[3], ARGV[i]) == 0 then return false end
         end
+        for i = 4, #KEYS do
+          if redis.call('EXISTS', KEYS[i]) == 1 then return false end
+        end
+        for i = 2, #ARGV do redis.call('SREM', KEYS[3], ARGV[i]) end
         redis.call('SET', KEYS[1], ARGV[1])
         return ARGV[1]
         """;

@@ -1,22 +1,20 @@
-using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
+using System.Reflection;
 
 namespace AspireKv.Testing;
 
 /// <summary>
-/// A memory-only Debian redis-server on a free loopback port, for tests of the Redis adapter itself. Stopped by
-/// PID when disposed.
+/// A memory-only Redis server (Debian's redis-server or the product's Garnet host) on a free loopback port, for
+/// tests of the Redis adapter itself. Stopped by PID when disposed.
 /// </summary>
 public sealed class LocalRedisServer : IAsyncDisposable
 {
-    private readonly Process _process;
+    private readonly ProcessCluster _processes;
 
-    private LocalRedisServer(Process process, int port)
+    private LocalRedisServer(ProcessCluster processes, ServiceProcess server)
     {
-        _process = process;
-        Port = port;
+        _processes = processes;
+        Port = server.Port;
     }
 
     public int Port { get; }
@@ -24,53 +22,25 @@ public sealed class LocalRedisServer : IAsyncDisposable
     /// <summary>A StackExchange.Redis connection string for this server.</summary>
     public string ConnectionString => string.Create(CultureInfo.InvariantCulture, $"127.0.0.1:{Port},abortConnect=false");
 
-    public static async Task<LocalRedisServer> StartAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Starts a server of <paramref name="kind"/>. Garnet is started from the build of <c>AspireKv.GarnetHost</c> in
+    /// this assembly's configuration (a test project that uses it references that project, so it is built).
+    /// </summary>
+    public static async Task<LocalRedisServer> StartAsync(RedisServerKind kind = RedisServerKind.RedisServer, CancellationToken cancellationToken = default)
     {
-        var port = FreePort();
-        var process = Process.Start(new ProcessStartInfo(
-            "redis-server", ["--port", port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
+        var configuration = typeof(LocalRedisServer).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
+        var processes = new ProcessCluster(ProcessCluster.FindRepositoryRoot(), configuration);
+        try
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        }) ?? throw new InvalidOperationException("redis-server did not start (is it installed? scripts/install-prerequisites.sh installs it).");
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(TimeSpan.FromSeconds(30));
-        while (true)
+            cancellationToken.ThrowIfCancellationRequested();
+            return new LocalRedisServer(processes, await processes.StartRedisAsync(kind).ConfigureAwait(false));
+        }
+        catch
         {
-            try
-            {
-                using var probe = new TcpClient();
-                await probe.ConnectAsync(IPAddress.Loopback, port, deadline.Token);
-                return new LocalRedisServer(process, port);
-            }
-            catch (SocketException)
-            {
-                await Task.Delay(20, deadline.Token);
-            }
+            await processes.DisposeAsync().ConfigureAwait(false);
+            throw;
         }
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        if (!_process.HasExited)
-        {
-            _process.Kill();
-            await _process.WaitForExitAsync();
-        }
-
-        _process.Dispose();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    public ValueTask DisposeAsync() => _processes.DisposeAsync();
 }

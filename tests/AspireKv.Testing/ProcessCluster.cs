@@ -52,24 +52,41 @@ public sealed class ProcessCluster(string repositoryRoot, string configuration =
     }
 
     /// <summary>
-    /// Starts redis-server on a free port; with <paramref name="appendOnly"/> it keeps an append-only file synced on
-    /// every write in a folder of its own, so that a crash loses nothing (<see cref="RestartRedisAsync"/>).
+    /// Starts a Redis server of <paramref name="kind"/> on a free port. With <paramref name="durable"/> it keeps an
+    /// append-only file, written before each write is answered, in a folder of its own, so that a crash of the
+    /// process loses nothing (<see cref="RestartRedisAsync"/>): redis-server with <c>appendfsync always</c>; Garnet
+    /// with its log committed after every operation and the answer held until the commit
+    /// (<c>--aof-commit-freq 0 --aof-commit-wait</c>). Garnet is the build of <c>AspireKv.GarnetHost</c>, so it
+    /// runs with the product's own settings.
     /// </summary>
-    public async Task<ServiceProcess> StartRedisAsync(bool appendOnly = false)
+    public async Task<ServiceProcess> StartRedisAsync(RedisServerKind kind = RedisServerKind.RedisServer, bool durable = false)
     {
         var port = FreePort();
         var directory = Directory.CreateTempSubdirectory("aspirekv-redis-").FullName;
         _directories.Add(directory);
-        string[] persistence = appendOnly ? ["--appendonly", "yes", "--appendfsync", "always"] : ["--appendonly", "no"];
-        var redis = Create("redis", port, StartInfo("redis-server",
-            ["--port", Text(port), "--bind", "127.0.0.1", "--save", "", "--dir", directory, .. persistence], []));
+        var start = kind switch
+        {
+            RedisServerKind.RedisServer => StartInfo("redis-server",
+                ["--port", Text(port), "--bind", "127.0.0.1", "--save", "", "--dir", directory,
+                 .. durable ? ["--appendonly", "yes", "--appendfsync", "always"] : (string[])["--appendonly", "no"]], []),
+            RedisServerKind.Garnet => StartInfo("dotnet", Service("AspireKv.GarnetHost"),
+            [
+                ("Garnet__Port", Text(port)),
+                ("Garnet__DataDirectory", durable ? directory : string.Empty),
+                ("Garnet__AofCommitFrequencyMs", "0"),
+                ("Garnet__AofCommitWait", "true"),
+                ("Logging__LogLevel__Default", "Warning"),
+            ]),
+            _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
+        };
+        var redis = Create(kind == RedisServerKind.Garnet ? "garnet" : "redis", port, start);
         redis.Start();
         await WaitListeningAsync(port).ConfigureAwait(false);
         return redis;
     }
 
     /// <summary>
-    /// Crashes redis-server (SIGKILL) and starts it again on the same port, with its data (from its append-only
+    /// Crashes the Redis server (SIGKILL) and starts it again on the same port, with its data (from its append-only
     /// file) or, when <paramref name="keepData"/> is false, empty, as a server that lost its disk.
     /// </summary>
     public async Task RestartRedisAsync(ServiceProcess redis, bool keepData)
