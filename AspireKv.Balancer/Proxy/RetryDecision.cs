@@ -35,6 +35,14 @@ internal static class RetryDecision
         return replayableWrite || HttpMethods.IsGet(method) || HttpMethods.IsHead(method) || HttpMethods.IsOptions(method);
     }
 
+    /// <summary>
+    /// Whether a request that failed this way may have been executed by the backend: anything but a connection that
+    /// could not be made. For a write, whatever a later attempt answers, its outcome is then unknown unless that
+    /// attempt settles it (an idempotent replay or a commit).
+    /// </summary>
+    public static bool MayHaveReachedBackend(ForwarderError error, Exception? exception) =>
+        !(error == ForwarderError.Request && NeverConnected(exception));
+
     /// <summary>True when the failure happened while connecting, so the backend saw nothing of the request.</summary>
     public static bool NeverConnected(Exception? exception)
     {

@@ -37,27 +37,34 @@ internal sealed class RetryOnAnotherBackendMiddleware(
         var body = replayable ? null : TrackBody(context.Request);
         var candidates = proxy.AvailableDestinations;
         List<DestinationState>? tried = null;
+        var isRead = HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method);
+        var mayHaveWritten = false;
         for (var attempt = 1; ; attempt++)
         {
             if (candidates.Count == 0)
             {
-                await WriteNoBackendAsync(context, tried?.Count ?? 0).ConfigureAwait(false);
+                await (mayHaveWritten ? WriteOutcomeUnknownAsync(context, tried!.Count) : WriteNoBackendAsync(context, tried?.Count ?? 0)).ConfigureAwait(false);
                 return;
             }
 
             proxy.AvailableDestinations = candidates;
             // A backend that answers "try another backend" wrote nothing; a read, or a write whose body is kept,
             // can go to the next one if there is a next one.
-            var safeToResend = replayable || HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method);
-            AnotherBackendAnswer.SetMayRetry(context, safeToResend && attempt < _maxAttempts && candidates.Count > 1);
+            var mayRetry = (replayable || isRead) && attempt < _maxAttempts && candidates.Count > 1;
+            AnotherBackendAnswer.SetAttempt(context, mayRetry, mayHaveWritten);
             await next(context).ConfigureAwait(false);
 
             var destination = proxy.ProxiedDestination;
             var failure = context.GetForwarderErrorFeature();
             Tag(destination, attempt);
-            if (AnotherBackendAnswer.TakeHeldBack(context) && destination is not null)
+            if (AnotherBackendAnswer.TakeHeldBack(context, out var invitesRetry) && destination is not null)
             {
                 metrics.Failed(BackendName(destination), "TryAnotherBackend");
+                if (!invitesRetry)
+                {
+                    await WriteOutcomeUnknownAsync(context, attempt).ConfigureAwait(false);
+                    return;
+                }
             }
             else if (failure is null || destination is null)
             {
@@ -81,6 +88,8 @@ internal sealed class RetryOnAnotherBackendMiddleware(
                     await WriteFailureAsync(context, destination, failure).ConfigureAwait(false);
                     return;
                 }
+
+                mayHaveWritten |= !isRead && RetryDecision.MayHaveReachedBackend(failure.Error, failure.Exception);
             }
 
             tried ??= [];
@@ -155,6 +164,25 @@ internal sealed class RetryOnAnotherBackendMiddleware(
                     : $"The request failed on {tried} backend(s) and no other backend is available.",
                 // With 0 attempts the request reached no backend, so even a write certainly did not happen.
                 Extensions = { ["attempts"] = tried },
+            },
+        }).ConfigureAwait(false);
+    }
+
+    // A write of which an earlier attempt may have been committed, and no later attempt settled it.
+    private async Task WriteOutcomeUnknownAsync(HttpContext context, int attempts)
+    {
+        context.Response.Clear();
+        context.Response.StatusCode = StatusCodes.Status504GatewayTimeout;
+        await problemDetails.WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            ProblemDetails =
+            {
+                Status = StatusCodes.Status504GatewayTimeout,
+                Title = "Write outcome unknown",
+                Detail = "A backend failed while the write was in flight, so it may have been committed; no other backend could settle it. "
+                    + $"Retry with the same {KvHeaders.IdempotencyKey} to learn its version, or read the key.",
+                Extensions = { ["attempts"] = attempts },
             },
         }).ConfigureAwait(false);
     }

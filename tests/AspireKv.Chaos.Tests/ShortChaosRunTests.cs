@@ -1,20 +1,24 @@
 using AspireKv.Chaos.Running;
+using AspireKv.Testing;
 
 namespace AspireKv.Chaos.Tests;
 
 /// <summary>
-/// The short chaos run of CI: the whole system as processes, six clients for 45 s through the balancer, every kind
-/// of fault once (seed 1), and every checker over the history. The long runs are documented commands (README).
+/// The short chaos runs of CI, one on each Redis server the product ships: the whole system as processes, six
+/// clients for 45 s through the balancer, every kind of fault once (seed 1), and every checker over the history. The
+/// long runs are documented commands (README).
 /// </summary>
 public sealed class ShortChaosRunTests
 {
-    [Fact]
-    public async Task ShortRun_FixedSeed_EveryInvariantHolds()
+    [Theory]
+    [InlineData(RedisServerKind.RedisServer)]
+    [InlineData(RedisServerKind.Garnet)]
+    public async Task ShortRun_FixedSeed_EveryInvariantHolds(RedisServerKind redis)
     {
-        var options = new ChaosOptions { Seed = 1, OutputDirectory = Path.Combine(AppContext.BaseDirectory, "chaos") };
+        var options = new ChaosOptions { Seed = 1, Redis = redis, OutputDirectory = Path.Combine(AppContext.BaseDirectory, "chaos") };
         var report = await ChaosRun.RunAsync(options, TextWriter.Null, TestContext.Current.CancellationToken);
 
-        TestContext.Current.AddAttachment("chaos-summary", report.Summary);
+        TestContext.Current.AddAttachment($"chaos-summary-{redis.DisplayName()}", report.Summary);
         Assert.True(report.Passed, report.Summary + (report.HistoryFile is null ? string.Empty : $"\nhistory: {report.HistoryFile}"));
         // Every kind of fault was injected, and the clients did real work around them.
         Assert.Equal(Enum.GetValues<Faults.FaultKind>().Length, report.History.Faults.Select(f => f.Kind).Distinct().Count());

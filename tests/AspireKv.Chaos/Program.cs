@@ -1,5 +1,6 @@
 using System.CommandLine;
 using AspireKv.Chaos.Running;
+using AspireKv.Testing;
 
 // The chaos runner: starts AspireKv as processes, drives concurrent clients through the balancer while injecting
 // seeded faults, and checks the recorded history. Exit code 0 when every invariant held, 1 when one did not.
@@ -11,11 +12,13 @@ var clients = new Option<int>("--clients") { Description = "Concurrent clients."
 var keys = new Option<int>("--keys") { Description = "Size of the key space.", DefaultValueFactory = _ => 10 };
 var output = new Option<string?>("--output") { Description = "Where the summary and the history go." };
 var keepHistory = new Option<bool>("--keep-history") { Description = "Write the history even when every check passes." };
+var redis = new Option<string>("--redis") { Description = "The Redis server: redis-server or garnet.", DefaultValueFactory = _ => "redis-server" };
+redis.AcceptOnlyFromAmong("redis-server", "garnet");
 var check = new Option<FileInfo?>("--check") { Description = "Check a history file written by an earlier run instead of running (no processes are started)." };
 
 var root = new RootCommand("AspireKv's chaos runner: real processes, concurrent clients, seeded faults, checked histories.")
 {
-    seed, seconds, minutes, ops, clients, keys, output, keepHistory, check,
+    seed, seconds, minutes, ops, clients, keys, redis, output, keepHistory, check,
 };
 root.SetAction(async (parse, cancellationToken) =>
 {
@@ -33,6 +36,7 @@ root.SetAction(async (parse, cancellationToken) =>
         Operations = parse.GetValue(ops) ?? int.MaxValue,
         Clients = parse.GetValue(clients),
         Keys = parse.GetValue(keys),
+        Redis = RedisServerKindExtensions.Parse(parse.GetValue(redis)!),
         OutputDirectory = parse.GetValue(output) ?? defaults.OutputDirectory,
         KeepHistory = parse.GetValue(keepHistory),
     };

@@ -47,4 +47,13 @@ public sealed class RetryDecisionTests
     [InlineData(ForwarderError.NoAvailableDestinations)]
     public void CanRetry_ClientSideOrLateFailures_AreNotRetried(ForwarderError error) =>
         Assert.False(RetryDecision.CanRetry("GET", error, Refused, requestBodyStarted: false));
+
+    [Fact]
+    public void MayHaveReachedBackend_OnlyARefusedConnectionRulesItOut()
+    {
+        Assert.False(RetryDecision.MayHaveReachedBackend(ForwarderError.Request, Refused));
+        Assert.True(RetryDecision.MayHaveReachedBackend(ForwarderError.Request, ResetAfterSending));
+        Assert.True(RetryDecision.MayHaveReachedBackend(ForwarderError.RequestTimedOut, null));
+        Assert.True(RetryDecision.MayHaveReachedBackend(ForwarderError.ResponseHeaders, ResetAfterSending));
+    }
 }

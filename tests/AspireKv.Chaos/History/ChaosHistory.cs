@@ -27,4 +27,5 @@ public sealed record ReplicaSnapshot(string Backend, string Digest, long Applied
 /// <param name="Operations">Every client operation.</param>
 /// <param name="Faults">Every fault, in order.</param>
 /// <param name="Final">Each backend's state after the run.</param>
-public sealed record ChaosHistory(int Seed, IReadOnlyList<Operation> Operations, IReadOnlyList<FaultEvent> Faults, IReadOnlyList<ReplicaSnapshot> Final);
+/// <param name="Redis">The Redis server the run used (redis-server or Garnet); null in histories written before there was a choice.</param>
+public sealed record ChaosHistory(int Seed, IReadOnlyList<Operation> Operations, IReadOnlyList<FaultEvent> Faults, IReadOnlyList<ReplicaSnapshot> Final, string? Redis = null);

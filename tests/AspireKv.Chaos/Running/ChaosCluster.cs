@@ -13,9 +13,9 @@ public sealed record ChaosBackend(ServiceProcess Process, TcpFaultProxy RedisLin
 }
 
 /// <summary>
-/// The system under test as real processes: redis-server with an append-only file synced on every write, three
-/// backends that reach Redis each through a fault proxy of their own (so one can be cut off or slowed alone), and
-/// the balancer the clients talk to; the backends register with it.
+/// The system under test as real processes: a Redis server (redis-server or Garnet) that writes its append-only
+/// file before it answers each write, three backends that reach Redis each through a fault proxy of their own (so
+/// one can be cut off or slowed alone), and the balancer the clients talk to; the backends register with it.
 /// </summary>
 public sealed class ChaosCluster : IAsyncDisposable
 {
@@ -38,14 +38,15 @@ public sealed class ChaosCluster : IAsyncDisposable
     /// <param name="configuration">Which build of the services to start.</param>
     /// <param name="backends">How many backends.</param>
     /// <param name="logDirectory">Where each process's warnings and errors go (<c>{name}.log</c>).</param>
-    public static async Task<ChaosCluster> StartAsync(string repositoryRoot, string configuration, int backends, string logDirectory)
+    /// <param name="redis">Which Redis server to run.</param>
+    public static async Task<ChaosCluster> StartAsync(string repositoryRoot, string configuration, int backends, string logDirectory, RedisServerKind redis)
     {
         var cluster = new ChaosCluster(new ProcessCluster(repositoryRoot, configuration) { LogDirectory = logDirectory });
         try
         {
             // Every client of the run comes from 127.0.0.1: one rate-limit partition, which must not throttle them.
             cluster._processes.BalancerSettings["Balancer__RateLimitPerClient"] = "1000000";
-            cluster.Redis = await cluster._processes.StartRedisAsync(appendOnly: true).ConfigureAwait(false);
+            cluster.Redis = await cluster._processes.StartRedisAsync(redis, durable: true).ConfigureAwait(false);
             cluster.Balancer = await cluster._processes.StartBalancerAsync().ConfigureAwait(false);
             for (var i = 1; i <= backends; i++)
             {

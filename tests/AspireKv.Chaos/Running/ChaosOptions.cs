@@ -1,3 +1,5 @@
+using AspireKv.Testing;
+
 namespace AspireKv.Chaos.Running;
 
 /// <summary>What a chaos run does. The defaults are the short run that CI executes.</summary>
@@ -19,6 +21,9 @@ public sealed record ChaosOptions
     public int Keys { get; init; } = 10;
 
     public int Backends { get; init; } = 3;
+
+    /// <summary>The Redis server the backends replicate through; each runs with its log written before every answer.</summary>
+    public RedisServerKind Redis { get; init; } = RedisServerKind.RedisServer;
 
     /// <summary>How long each fault lasts, at least and at most.</summary>
     public TimeSpan MinFault { get; init; } = TimeSpan.FromSeconds(1);

@@ -13,7 +13,7 @@ internal static class ChaosSummary
         var operations = history.Operations;
         var clients = operations.Select(o => o.Client).Distinct().Count();
         var keys = operations.Select(o => o.Key).Distinct(StringComparer.Ordinal).Count();
-        Line(text, $"AspireKv chaos run: seed {history.Seed}, {operations.Count} operations in {elapsed.TotalSeconds:0} s, {clients} clients, {keys} keys, {history.Final.Count} backends");
+        Line(text, $"AspireKv chaos run: seed {history.Seed}, {operations.Count} operations in {elapsed.TotalSeconds:0} s, {clients} clients, {keys} keys, {history.Final.Count} backends on {history.Redis ?? "redis-server"}");
         Line(text, string.Empty);
         Line(text, $"{"operation",-16}{"total",8}{"ok",8}{"404",8}{"412",8}{"failed",8}{"unknown",8}");
         foreach (var group in operations.GroupBy(Name).OrderBy(g => g.Key, StringComparer.Ordinal))
@@ -50,7 +50,7 @@ internal static class ChaosSummary
         Line(text, string.Empty);
         Line(text, $"verdict: {(checks.All(c => c.Passed) ? "PASS" : "FAIL")}");
         var bound = options.Operations == int.MaxValue ? $"--seconds {options.Duration.TotalSeconds:0}" : $"--ops {options.Operations}";
-        Line(text, $"reproduce: dotnet run --project tests/AspireKv.Chaos -c Release -- --seed {history.Seed} {bound} --clients {clients} --keys {keys}");
+        Line(text, $"reproduce: dotnet run --project tests/AspireKv.Chaos -c Release -- --seed {history.Seed} {bound} --clients {clients} --keys {keys} --redis {history.Redis ?? "redis-server"}");
         return text.ToString();
     }
 
