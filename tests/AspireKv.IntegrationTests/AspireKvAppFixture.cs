@@ -40,6 +40,13 @@ public abstract class AspireKvAppFixture : IAsyncLifetime
     /// <summary>Where the Redis server keeps its files; deleting it while Redis is stopped makes Redis restart empty.</summary>
     public string RedisDataDirectory => Path.Combine(_dataDirectory!.FullName, RedisServerResource);
 
+    /// <summary>The hash that holds the durable copy, under the backends' default key prefix.</summary>
+    public const string DurableCopyKey = "{aspirekv}:data";
+
+    /// <summary>A StackExchange.Redis connection string of the cluster's Redis server, as the backends get it.</summary>
+    public async Task<string> RedisConnectionStringAsync(CancellationToken cancellationToken) =>
+        await App.GetConnectionStringAsync("redis", cancellationToken) ?? throw new InvalidOperationException("The AppHost gives no Redis connection string.");
+
     /// <summary>The value of the AppHost's <c>Redis:Mode</c> setting.</summary>
     protected abstract string RedisMode { get; }
 
