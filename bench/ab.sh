@@ -7,6 +7,9 @@
 # <target>: balancer (A and B are two balancers in front of the same backends) or backend (A and B are two
 # clusters of three backends and a balancer each, on one redis-server). <workload>: get or put.
 # B_ROOT: another checkout whose Release build B runs (a before/after of code changes: A is this checkout).
+# REDIS=garnet (backend target only): each side's backends replicate through a Garnet of their own, the build of
+# AspireKv.GarnetHost of that side's checkout with the AppHost's settings (append-only file flushed every second), so
+# that a before/after of the Garnet host itself is measured too; default: both sides share one redis-server.
 # ROUNDS (default 3) pairs of 10 s runs at CONNS (default 64) connections. Binds 127.0.0.1, stops by PID.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -48,9 +51,18 @@ else
   for b in 1 2 3; do ports_a[$b]=${backend_port[$b]}; ports_b[$b]=$(free_port); done
   for side in a b; do
     declare -n ports="ports_$side" side_env="${side}_env" root="root_$side"
+    side_redis=$redis_port
+    if [ "${REDIS:-redis-server}" = garnet ]; then
+      side_redis=$(free_port)
+      mkdir -p "$work/garnet-$side"
+      Garnet__Port="$side_redis" Garnet__DataDirectory="$work/garnet-$side" Logging__LogLevel__Default=Warning \
+        dotnet "$root/AspireKv.GarnetHost/bin/$configuration/net10.0/AspireKv.GarnetHost.dll" --contentRoot "$root/AspireKv.GarnetHost/bin/$configuration/net10.0" >/dev/null 2>&1 &
+      pid[garnet-$side]=$!
+      wait_port "$side_redis"
+    fi
     for b in 1 2 3; do
       backend_port[$b]=${ports[$b]}
-      env "${side_env[@]}" ConnectionStrings__redis="127.0.0.1:$redis_port,abortConnect=false" Node__Name="$side-backend-$b" \
+      env "${side_env[@]}" ConnectionStrings__redis="127.0.0.1:$side_redis,abortConnect=false" Node__Name="$side-backend-$b" \
         Node__PublicUrl="http://127.0.0.1:${ports[$b]}" Registration__Enabled=false \
         Cluster__Secret="$secret" Replication__SigningKey="$secret" Replication__KeyPrefix="ab-$side" Logging__LogLevel__Default=Warning \
         dotnet "$root/AspireKv.Backend/bin/$configuration/net10.0/AspireKv.Backend.dll" --contentRoot "$root/AspireKv.Backend/bin/$configuration/net10.0" \
@@ -75,6 +87,7 @@ if [ "$workload" = get ]; then
   [ "$target" = balancer ] || dotnet "bench/AspireKv.Bench/bin/${configuration}/net10.0/AspireKv.Bench.dll" populate "$url_b" 10000
 fi
 
+echo "Redis: ${REDIS:-redis-server}; every process started from this shell (one session)"
 echo "A: $root_a ${A_ENV:-}"
 echo "B: $root_b ${B_ENV:-}"
 printf "%-6s %5s %10s %9s %9s %7s\n" side conns "req/s" "p50 ms" "p99 ms" errors

@@ -35,7 +35,7 @@ public abstract class ReplicationLogContractTests
     /// </summary>
     private protected abstract Task<IReplicationLog[]> CreateLogsAsync(int count, int logLength = 1_000);
 
-    private static async Task<CommitResult> SetAsync(IReplicationLog log, string key, string value, WriteCondition condition = default, string? idempotencyKey = null, long highestKnown = 0)
+    private protected static async Task<CommitResult> SetAsync(IReplicationLog log, string key, string value, WriteCondition condition = default, string? idempotencyKey = null, long highestKnown = 0)
     {
         var bytes = Encoding.UTF8.GetBytes(value);
         return await log.CommitAsync(
@@ -398,14 +398,54 @@ public abstract class RedisReplicationLogContractTests(RedisServerKind server) :
         _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
     }
 
-    private protected override async Task<IReplicationLog[]> CreateLogsAsync(int count, int logLength = 1_000)
+    // Every test gets its own key prefix, so tests share the server without sharing data.
+    private protected override Task<IReplicationLog[]> CreateLogsAsync(int count, int logLength = 1_000) =>
+        CreateLogsAsync($"contract-{Guid.NewGuid():N}", count, logLength);
+
+    [Fact]
+    public async Task Commit_AfterTheServerForgotItsScripts_StillCommits()
     {
-        // Every test gets its own key prefix, so tests share the server without sharing data.
-        var options = Options.Create(new ReplicationOptions { KeyPrefix = $"contract-{Guid.NewGuid():N}", LogLength = logLength });
+        var log = (await CreateLogsAsync(1))[0];
+        await SetAsync(log, "k", "before");
+
+        await Server.ScriptFlushAsync();
+
+        Assert.Equal(new CommitResult(CommitStatus.Committed, 2), await SetAsync(log, "k", "after"));
+    }
+
+    [Fact]
+    public async Task Commit_WithIdempotencyKey_RecordExpiresAfterTheWindow()
+    {
+        var prefix = $"contract-{Guid.NewGuid():N}";
+        var log = (await CreateLogsAsync(prefix, 1))[0];
+        await SetAsync(log, "k", "v", idempotencyKey: "expiring");
+
+        var ttl = await _connections[0].GetDatabase().KeyTimeToLiveAsync(new RedisReplicationKeys(prefix).Idempotency("expiring"));
+
+        Assert.NotNull(ttl);
+        Assert.InRange(ttl.Value, TimeSpan.FromMinutes(9), TimeSpan.FromMinutes(10));
+    }
+
+    [Fact]
+    public async Task ScriptTime_IsTheServersClock()
+    {
+        // Not used by today's scripts: checked so that a design which reads the server's clock in a script can rely on it.
+        await CreateLogsAsync(1);
+        var time = (RedisResult[])(await _connections[0].GetDatabase().ScriptEvaluateAsync("return redis.call('TIME')"))!;
+        var serverNow = DateTimeOffset.FromUnixTimeSeconds((long)time[0]).AddTicks((long)time[1] * 10);
+
+        Assert.InRange(serverNow, DateTimeOffset.UtcNow.AddSeconds(-5), DateTimeOffset.UtcNow.AddSeconds(5));
+    }
+
+    private IServer Server => _connections[0].GetServer(_connections[0].GetEndPoints()[0]);
+
+    private async Task<IReplicationLog[]> CreateLogsAsync(string prefix, int count, int logLength = 1_000)
+    {
+        var options = Options.Create(new ReplicationOptions { KeyPrefix = prefix, LogLength = logLength });
         var logs = new IReplicationLog[count];
         for (var i = 0; i < count; i++)
         {
-            var connection = await ConnectionMultiplexer.ConnectAsync(_server!.ConnectionString);
+            var connection = await ConnectionMultiplexer.ConnectAsync(_server!.ConnectionString + ",allowAdmin=true");
             lock (_connections)
             {
                 _connections.Add(connection);
