@@ -48,6 +48,13 @@ internal static class BackendServiceCollectionExtensions
         services.AddSingleton<ReplicationStatus>();
         services.AddSingleton<ReplicationMetrics>();
         services.AddSingleton<RedisFaultSwitch>();
+        services.AddSingleton(provider =>
+        {
+            var redis = ConfigurationOptions.Parse(builder.Configuration.GetConnectionString(RedisConnectionName)
+                ?? throw new InvalidOperationException($"No connection string '{RedisConnectionName}'."));
+            ConfigureRedis(redis, builder.Configuration);
+            return new RedisPublisher(redis);
+        });
         services.AddSingleton<IReplicationLog, RedisReplicationLog>();
         services.AddSingleton<KeyValueWriter>();
         services.AddSingleton<KeyValueReader>();

@@ -44,7 +44,4 @@ internal static partial class Log
 
     [LoggerMessage(13, LogLevel.Information, "Restore complete; epoch {Epoch}")]
     public static partial void RestoreCompleted(ILogger logger, string epoch);
-
-    [LoggerMessage(15, LogLevel.Warning, "Version {Version} is committed but could not be announced ({Reason}); peers read it back from the log")]
-    public static partial void PublishFailed(ILogger logger, long version, string reason);
 }

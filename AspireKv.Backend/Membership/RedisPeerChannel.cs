@@ -6,26 +6,19 @@ using StackExchange.Redis;
 namespace AspireKv.Backend.Membership;
 
 /// <summary>Publishes and receives status announcements on Redis pub/sub. Only moves bytes.</summary>
-internal sealed class RedisPeerChannel(IConnectionMultiplexer redis, IOptions<ReplicationOptions> options, RedisFaultSwitch faults)
+internal sealed class RedisPeerChannel(IConnectionMultiplexer redis, RedisPublisher publisher, IOptions<ReplicationOptions> options, RedisFaultSwitch faults)
 {
     private readonly RedisChannel _channel = RedisChannel.Literal($"{options.Value.KeyPrefix}:status");
 
-    public async Task PublishAsync(PeerAnnouncement announcement)
+    /// <summary>Queues the announcement; one that does not go out is simply missed, and peers see this backend as silent.</summary>
+    public Task PublishAsync(PeerAnnouncement announcement)
     {
-        if (faults.CutOff)
+        if (!faults.CutOff)
         {
-            return;
+            publisher.Publish(_channel, JsonSerializer.SerializeToUtf8Bytes(announcement, MembershipJsonContext.Default.PeerAnnouncement));
         }
 
-        try
-        {
-            await redis.GetSubscriber().PublishAsync(
-                _channel, JsonSerializer.SerializeToUtf8Bytes(announcement, MembershipJsonContext.Default.PeerAnnouncement)).ConfigureAwait(false);
-        }
-        catch (Exception exception) when (exception is RedisException or TimeoutException)
-        {
-            // An announcement that does not go out is simply missed; peers see this backend as silent.
-        }
+        return Task.CompletedTask;
     }
 
     public async Task SubscribeAsync(Action<PeerAnnouncement> onAnnouncement)

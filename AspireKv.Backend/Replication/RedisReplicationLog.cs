@@ -11,6 +11,7 @@ namespace AspireKv.Backend.Replication;
 /// </summary>
 internal sealed class RedisReplicationLog(
     IConnectionMultiplexer redis,
+    RedisPublisher publisher,
     IOptions<ReplicationOptions> options,
     ReplicationSigner signer,
     RedisFaultSwitch faults,
@@ -44,7 +45,7 @@ internal sealed class RedisReplicationLog(
         var version = (long)result[1];
         if ((long)result[0] == CommitScript.Committed)
         {
-            await PublishCommittedAsync(version, body).ConfigureAwait(false);
+            PublishCommitted(version, body);
         }
 
         return (long)result[0] switch
@@ -199,19 +200,13 @@ internal sealed class RedisReplicationLog(
         return false;
     }
 
-    // The write is already durable when this runs: failing to announce it must not fail the write, whose client
-    // would be told that nothing was written. Peers that miss the message read the entry back from the log when
-    // they see the next version or the next heartbeat.
-    private async Task PublishCommittedAsync(long version, byte[] body)
+    // The write is already durable when this runs: announcing it never fails or delays the write. Peers that miss
+    // the message read the entry back from the log when they see the next version or the next heartbeat.
+    private void PublishCommitted(long version, byte[] body)
     {
-        try
+        if (!faults.CutOff)
         {
-            var signed = signer.Sign(ReplicationMessageCodec.EncodeMessage(version, body));
-            await Guard(() => Database.PublishAsync(_keys.Changes, signed, CommandFlags.FireAndForget)).ConfigureAwait(false);
-        }
-        catch (ReplicationUnavailableException exception)
-        {
-            Log.PublishFailed(logger, version, exception.Message);
+            publisher.Publish(_keys.Changes, signer.Sign(ReplicationMessageCodec.EncodeMessage(version, body)));
         }
     }
 

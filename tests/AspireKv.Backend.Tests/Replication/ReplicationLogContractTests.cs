@@ -24,7 +24,7 @@ public abstract class ReplicationLogContractTests
     // writes interleave less often than conditional ones, so they get more rounds (docs/architecture.md).
     private const int RaceWriters = 8, ConditionalRounds = 40, PlainRounds = 150;
 
-    private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
+    private protected static CancellationToken Cancellation => TestContext.Current.CancellationToken;
 
     /// <summary>A fresh, empty log with an epoch in force.</summary>
     private protected async Task<IReplicationLog> CreateLogAsync(int logLength = 1_000) => (await CreateLogsAsync(1, logLength))[0];
@@ -389,6 +389,7 @@ public sealed class InMemoryReplicationLogContractTests : ReplicationLogContract
 public abstract class RedisReplicationLogContractTests(RedisServerKind server) : ReplicationLogContractTests, IAsyncLifetime
 {
     private readonly List<ConnectionMultiplexer> _connections = [];
+    private readonly List<RedisPublisher> _publishers = [];
     private LocalRedisServer? _server;
     private ServiceProvider? _services;
 
@@ -427,6 +428,29 @@ public abstract class RedisReplicationLogContractTests(RedisServerKind server) :
     }
 
     [Fact]
+    public async Task Commit_WhileASubscriberStopsReading_StillCommits()
+    {
+        var prefix = $"contract-{Guid.NewGuid():N}";
+        var log = (await CreateLogsAsync(prefix, 1))[0];
+        // A subscriber that never reads again, as a hung backend's subscription: its socket buffers fill up.
+        using var stalled = new System.Net.Sockets.TcpClient();
+        await stalled.ConnectAsync(System.Net.IPAddress.Loopback, _server!.Port, Cancellation);
+        var channel = $"{prefix}:changes";
+        await stalled.GetStream().WriteAsync(Encoding.ASCII.GetBytes($"*2\r\n$9\r\nSUBSCRIBE\r\n${channel.Length}\r\n{channel}\r\n"), Cancellation);
+
+        // 48 MiB of messages, far more than the socket buffers hold (and than redis-server's default limit for a
+        // subscriber's output, after which it drops that subscriber).
+        var value = new string('v', 256 * 1024);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Cancellation);
+        deadline.CancelAfter(TimeSpan.FromSeconds(60));
+        for (var i = 0; i < 192; i++)
+        {
+            var result = await SetAsync(log, $"big-{i % 4}", value).WaitAsync(TimeSpan.FromSeconds(10), deadline.Token);
+            Assert.Equal(CommitStatus.Committed, result.Status);
+        }
+    }
+
+    [Fact]
     public async Task ScriptTime_IsTheServersClock()
     {
         // Not used by today's scripts: checked so that a design which reads the server's clock in a script can rely on it.
@@ -453,7 +477,13 @@ public abstract class RedisReplicationLogContractTests(RedisServerKind server) :
 
             var metrics = new ReplicationMetrics(
                 _services!.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), new Replica(new KeyValueStore()), new ReplicationStatus());
-            logs[i] = new RedisReplicationLog(connection, options, new ReplicationSigner("contract key"), new RedisFaultSwitch(), metrics, NullLogger<RedisReplicationLog>.Instance);
+            var publisher = new RedisPublisher(ConfigurationOptions.Parse(_server.ConnectionString));
+            lock (_connections)
+            {
+                _publishers.Add(publisher);
+            }
+
+            logs[i] = new RedisReplicationLog(connection, publisher, options, new ReplicationSigner("contract key"), new RedisFaultSwitch(), metrics, NullLogger<RedisReplicationLog>.Instance);
         }
 
         await logs[0].TryCompleteRestoreAsync("epoch-1", TestContext.Current.CancellationToken);
@@ -465,6 +495,11 @@ public abstract class RedisReplicationLogContractTests(RedisServerKind server) :
         foreach (var connection in _connections)
         {
             await connection.DisposeAsync();
+        }
+
+        foreach (var publisher in _publishers)
+        {
+            await publisher.DisposeAsync();
         }
 
         _services?.Dispose();
