@@ -37,7 +37,7 @@ internal sealed class RetryOnAnotherBackendMiddleware(
         var body = replayable ? null : TrackBody(context.Request);
         var candidates = proxy.AvailableDestinations;
         List<DestinationState>? tried = null;
-        var isRead = HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method);
+        var isRead = HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method) || HttpMethods.IsOptions(context.Request.Method);
         var mayHaveWritten = false;
         for (var attempt = 1; ; attempt++)
         {
