@@ -5,17 +5,24 @@ namespace AspireKv.Chaos.Tests;
 
 /// <summary>
 /// The short chaos runs of CI, one on each Redis server the product ships: the whole system as processes, six
-/// clients for 45 s through the balancer, every kind of fault once (seed 1), and every checker over the history. The
-/// long runs are documented commands (README).
+/// clients through the balancer, every kind of fault once (seed 1), and every checker over the history. Garnet
+/// recovers more slowly from its restarts (it replays its log), so its run is longer, or the first round of faults
+/// would not end in time on a loaded CI machine. The long runs are documented commands (README).
 /// </summary>
 public sealed class ShortChaosRunTests
 {
     [Theory]
-    [InlineData(RedisServerKind.RedisServer)]
-    [InlineData(RedisServerKind.Garnet)]
-    public async Task ShortRun_FixedSeed_EveryInvariantHolds(RedisServerKind redis)
+    [InlineData(RedisServerKind.RedisServer, 45)]
+    [InlineData(RedisServerKind.Garnet, 90)]
+    public async Task ShortRun_FixedSeed_EveryInvariantHolds(RedisServerKind redis, int seconds)
     {
-        var options = new ChaosOptions { Seed = 1, Redis = redis, OutputDirectory = Path.Combine(AppContext.BaseDirectory, "chaos") };
+        var options = new ChaosOptions
+        {
+            Seed = 1,
+            Redis = redis,
+            Duration = TimeSpan.FromSeconds(seconds),
+            OutputDirectory = Path.Combine(AppContext.BaseDirectory, "chaos"),
+        };
         var report = await ChaosRun.RunAsync(options, TextWriter.Null, TestContext.Current.CancellationToken);
 
         TestContext.Current.AddAttachment($"chaos-summary-{redis.DisplayName()}", report.Summary);
