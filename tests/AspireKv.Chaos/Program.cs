@@ -13,7 +13,7 @@ var keys = new Option<int>("--keys") { Description = "Size of the key space.", D
 var output = new Option<string?>("--output") { Description = "Where the summary and the history go." };
 var keepHistory = new Option<bool>("--keep-history") { Description = "Write the history even when every check passes." };
 var redis = new Option<string>("--redis") { Description = "The Redis server: redis-server or garnet.", DefaultValueFactory = _ => "redis-server" };
-redis.AcceptOnlyFromAmong("redis-server", "garnet");
+redis.AcceptOnlyFromAmong([.. Enum.GetValues<RedisServerKind>().Select(kind => kind.DisplayName())]);
 var check = new Option<FileInfo?>("--check") { Description = "Check a history file written by an earlier run instead of running (no processes are started)." };
 
 var root = new RootCommand("AspireKv's chaos runner: real processes, concurrent clients, seeded faults, checked histories.")
