@@ -1,3 +1,4 @@
+using AspireKv.Contracts;
 using AspireKv.AppHost;
 
 var builder = DistributedApplication.CreateBuilder(args);
@@ -20,13 +21,13 @@ var balancer = builder.AddProject<Projects.AspireKv_Balancer>("balancer", option
     // Socket completions run on the socket's own thread instead of a hop to the thread pool: a proxy does little
     // but move bytes between sockets, and this gave +16 % GET throughput and a lower p99 (bench/ab.sh, docs/performance.md).
     .WithEnvironment("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1")
-    .WithHttpHealthCheck(HealthEndpoints.Readiness)
+    .WithHttpHealthCheck(HealthRoutes.Readiness)
     .WithExternalHttpEndpoints();
 
 // Backends: separate resources, each with its own endpoint (not WithReplicas, whose proxy hides them).
 for (var i = 1; i <= settings.Backends; i++)
 {
-    var backend = builder.AddKeyValueBackend(i, settings, redis, balancer, clusterSecret, replicationKey);
+    var backend = builder.AddBackendResource(i, settings, redis, balancer, clusterSecret, replicationKey);
     balancer.WithBackend(backend, i - 1).WaitFor(backend);
 }
 
@@ -34,7 +35,7 @@ for (var i = 1; i <= settings.Backends; i++)
 // joining a running cluster. The balancer knows them but does not wait for them.
 for (var i = settings.Backends + 1; i <= settings.Backends + settings.StandbyBackends; i++)
 {
-    var standby = builder.AddKeyValueBackend(i, settings, redis, balancer, clusterSecret, replicationKey).WithExplicitStart();
+    var standby = builder.AddBackendResource(i, settings, redis, balancer, clusterSecret, replicationKey).WithExplicitStart();
     balancer.WithBackend(standby, i - 1);
 }
 
@@ -45,7 +46,7 @@ if (settings.WithClient)
         .WithReference(balancer)
         .WithEnvironment("Cluster__Secret", clusterSecret)
         .WaitFor(balancer)
-        .WithHttpHealthCheck(HealthEndpoints.Readiness)
+        .WithHttpHealthCheck(HealthRoutes.Readiness)
         .WithExternalHttpEndpoints();
 }
 

@@ -1,9 +1,11 @@
+using AspireKv.Contracts;
+
 namespace AspireKv.AppHost;
 
 /// <summary>Adds one backend and wires it to Redis and the balancer.</summary>
 internal static class BackendResourceExtensions
 {
-    public static IResourceBuilder<ProjectResource> AddKeyValueBackend(
+    public static IResourceBuilder<ProjectResource> AddBackendResource(
         this IDistributedApplicationBuilder builder,
         int number,
         AppHostSettings settings,
@@ -23,7 +25,7 @@ internal static class BackendResourceExtensions
             .WithEnvironment("Replication__SigningKey", replicationKey)
             .WithReference(redis)
             .WaitFor(redis)
-            .WithHttpHealthCheck(HealthEndpoints.Readiness);
+            .WithHttpHealthCheck(HealthRoutes.Readiness);
         backend.WithEnvironment("Node__PublicUrl", backend.GetEndpoint("http"));
         return backend.WithBackendFaultCommands(clusterSecret);
     }

@@ -1,3 +1,4 @@
+using AspireKv.Contracts;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
@@ -102,7 +103,7 @@ internal static class FaultCommandExtensions
 
     private static async Task<int> ProcessIdAsync(EndpointReference endpoint, IResourceBuilder<ParameterResource> secret, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(new Uri(endpoint.Url), "/admin/status"));
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(new Uri(endpoint.Url), KvRoutes.AdminStatus));
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await secret.Resource.GetValueAsync(cancellationToken).ConfigureAwait(false));
         using var response = await Http.SendAsync(request, cancellationToken).ConfigureAwait(false);
         response.EnsureSuccessStatusCode();
@@ -113,7 +114,7 @@ internal static class FaultCommandExtensions
     private static async Task<ExecuteCommandResult> SendAsync(
         HttpMethod method, EndpointReference endpoint, IResourceBuilder<ParameterResource> secret, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(method, new Uri(new Uri(endpoint.Url), "/admin/faults/redis-cutoff"));
+        using var request = new HttpRequestMessage(method, new Uri(new Uri(endpoint.Url), KvRoutes.AdminRedisCutOff));
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await secret.Resource.GetValueAsync(cancellationToken).ConfigureAwait(false));
         using var response = await Http.SendAsync(request, cancellationToken).ConfigureAwait(false);
         return response.IsSuccessStatusCode

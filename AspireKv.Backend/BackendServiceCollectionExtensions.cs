@@ -1,4 +1,7 @@
 using AspireKv.Backend.Api;
+using AspireKv.Backend.Faults;
+using AspireKv.Backend.KeyValue;
+using AspireKv.Backend.Synchronization;
 using AspireKv.Backend.Diagnostics;
 using AspireKv.Backend.Membership;
 using AspireKv.Backend.Node;
@@ -9,26 +12,18 @@ using AspireKv.Contracts;
 using System.Net.Http.Headers;
 using Microsoft.Extensions.Options;
 using Polly;
-using StackExchange.Redis;
 
 namespace AspireKv.Backend;
 
-/// <summary>Registers everything a backend is made of.</summary>
+/// <summary>
+/// Registers the services a backend is made of, apart from the adapters behind its ports
+/// (<see cref="Redis.RedisServiceCollectionExtensions.AddRedisReplication"/> in production);
+/// <see cref="BackendPipeline"/> builds its request pipeline.
+/// </summary>
 internal static class BackendServiceCollectionExtensions
 {
-    /// <summary>The name of the Redis connection string (the AppHost's Redis resource).</summary>
-    public const string RedisConnectionName = "redis";
-
-    public static IHostApplicationBuilder AddKeyValueBackend(this IHostApplicationBuilder builder)
+    public static IHostApplicationBuilder AddBackendServices(this IHostApplicationBuilder builder)
     {
-        builder.AddRedisClient(RedisConnectionName, settings =>
-        {
-            // Readiness is replication state, not Redis reachability: during an outage reads keep working.
-            settings.DisableHealthChecks = true;
-            // The component's Redis spans would start a tracer of their own even with nowhere to send them.
-            settings.DisableTracing = !builder.Configuration.ExportsTelemetry();
-        }, redis => ConfigureRedis(redis, builder.Configuration));
-
         builder.AddClusterSecurity();
         var services = builder.Services;
         services.AddOptions<NodeOptions>().BindConfiguration(NodeOptions.SectionName);
@@ -48,14 +43,6 @@ internal static class BackendServiceCollectionExtensions
         services.AddSingleton<ReplicationStatus>();
         services.AddSingleton<ReplicationMetrics>();
         services.AddSingleton<RedisFaultSwitch>();
-        services.AddSingleton(provider =>
-        {
-            var redis = ConfigurationOptions.Parse(builder.Configuration.GetConnectionString(RedisConnectionName)
-                ?? throw new InvalidOperationException($"No connection string '{RedisConnectionName}'."));
-            ConfigureRedis(redis, builder.Configuration);
-            return new RedisPublisher(redis);
-        });
-        services.AddSingleton<IReplicationLog, RedisReplicationLog>();
         services.AddSingleton<KeyValueWriter>();
         services.AddSingleton<KeyValueReader>();
         services.AddSingleton<AppliedVersionWaiter>();
@@ -63,7 +50,6 @@ internal static class BackendServiceCollectionExtensions
         services.AddSingleton<ReplicationSynchronizer>();
         services.AddHostedService(provider => provider.GetRequiredService<ReplicationSynchronizer>());
 
-        services.AddSingleton<RedisPeerChannel>();
         // A peer is alive while it was heard from within three announcement intervals.
         services.AddSingleton(provider => new PeerTable(provider.GetRequiredService<TimeProvider>(), MembershipService.AnnounceInterval * 3));
         services.AddHostedService<MembershipService>();
@@ -93,37 +79,5 @@ internal static class BackendServiceCollectionExtensions
             // A malformed request (bad framing, a body over Kestrel's limit) is the client's error, not a 500.
             handler.StatusCodeSelector = exception => exception is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError);
         return builder;
-    }
-
-    public static WebApplication UseKeyValueBackend(this WebApplication app)
-    {
-        app.UseServedByHeader();
-        app.UseExceptionHandler();
-        app.UseStatusCodePages();
-        return app;
-    }
-
-    /// <summary>Maps every endpoint a backend serves, so the program and the in-process test host serve the same set.</summary>
-    public static WebApplication MapKeyValueBackend(this WebApplication app)
-    {
-        app.MapDefaultEndpoints();
-        app.MapKeyValueApi();
-        app.MapWatchApi();
-        app.MapAdminApi();
-        app.MapApiDescription();
-        return app;
-    }
-
-    /// <summary>The backend's settings of its Redis connection, on top of the connection string's.</summary>
-    internal static void ConfigureRedis(ConfigurationOptions redis, IConfiguration configuration)
-    {
-        redis.AbortOnConnectFail = false;
-        // Fail a write at once while Redis is away instead of queueing it until a timeout.
-        redis.BacklogPolicy = BacklogPolicy.FailFast;
-        var key = $"{ReplicationOptions.SectionName}:{nameof(ReplicationOptions.RedisOnThreadPool)}";
-        if (configuration.GetValue(key, new ReplicationOptions().RedisOnThreadPool))
-        {
-            redis.SocketManager = SocketManager.ThreadPool;
-        }
     }
 }

@@ -1,8 +1,10 @@
 using AspireKv.Backend;
+using AspireKv.Backend.Redis;
 
 var builder = WebApplication.CreateBuilder(StandaloneArguments.Expand(args));
 builder.AddServiceDefaults();
-builder.AddKeyValueBackend();
+builder.AddBackendServices();
+builder.AddRedisReplication();
 
 var app = builder.Build();
 app.UseKeyValueBackend();

@@ -12,7 +12,7 @@ using Yarp.ReverseProxy.Transforms;
 
 namespace AspireKv.Balancer;
 
-/// <summary>Registers everything the balancer is made of.</summary>
+/// <summary>Registers the services the balancer is made of; <see cref="BalancerPipeline"/> builds its request pipeline.</summary>
 internal static class BalancerServiceCollectionExtensions
 {
     public static IHostApplicationBuilder AddBalancer(this IHostApplicationBuilder builder)
@@ -42,23 +42,5 @@ internal static class BalancerServiceCollectionExtensions
         services.AddProblemDetails();
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, ContractsJsonContext.Default));
         return builder;
-    }
-
-    public static WebApplication MapBalancer(this WebApplication app)
-    {
-        app.UseExceptionHandler();
-        app.UseStatusCodePages();
-        app.UseRateLimiter();
-        app.MapRegistryApi();
-        app.MapReverseProxy(proxy =>
-        {
-            // Retry wraps load balancing, so each attempt picks among the backends not tried yet.
-            proxy.UseMiddleware<EndStreamsOnShutdownMiddleware>();
-            proxy.UseMiddleware<RetryOnAnotherBackendMiddleware>();
-            proxy.UseSessionAffinity();
-            proxy.UseLoadBalancing();
-            proxy.UsePassiveHealthChecks();
-        }).RequireRateLimiting(ClientRateLimiting.PolicyName);
-        return app;
     }
 }

@@ -1,9 +1,8 @@
-using AspireKv.Client.Components;
 using AspireKv.ApiClient;
 
 namespace AspireKv.Client;
 
-/// <summary>Registers and maps the web client.</summary>
+/// <summary>Registers the web client's services; <see cref="ClientPipeline"/> builds its request pipeline.</summary>
 internal static class ClientServiceCollectionExtensions
 {
     /// <summary>The balancer, by its service-discovery name (Aspire sets it; standalone, appsettings.json points at localhost:4000).</summary>
@@ -24,19 +23,5 @@ internal static class ClientServiceCollectionExtensions
             }
         });
         return builder;
-    }
-
-    public static WebApplication MapKeyValueClient(this WebApplication app)
-    {
-        if (!app.Environment.IsDevelopment())
-        {
-            app.UseExceptionHandler("/Error", createScopeForErrors: true);
-        }
-
-        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
-        app.UseAntiforgery();
-        app.MapStaticAssets();
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
-        return app;
     }
 }

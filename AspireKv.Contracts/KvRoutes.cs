@@ -21,6 +21,15 @@ public static class KvRoutes
     /// <summary>A simulated cut from Redis: <c>POST</c> cuts, <c>DELETE</c> reconnects (fault injection, behind the cluster secret).</summary>
     public const string AdminRedisCutOff = "/admin/faults/redis-cutoff";
 
+    /// <summary>The OpenAPI description of the public API (<c>/openapi/v1.json</c>), forwarded by the balancer.</summary>
+    public const string OpenApiPrefix = "/openapi";
+
+    /// <summary>The route template of the OpenAPI document.</summary>
+    public const string OpenApiDocument = OpenApiPrefix + "/{documentName}.json";
+
+    /// <summary>The interactive API reference page (<c>/scalar/v1</c>), forwarded by the balancer.</summary>
+    public const string ApiReferencePrefix = "/scalar";
+
     /// <summary>The balancer's registry of backends.</summary>
     public const string Registry = "/registry";
 

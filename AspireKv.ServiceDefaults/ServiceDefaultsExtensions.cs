@@ -91,13 +91,13 @@ public static class ServiceDefaultsExtensions
     }
 
     /// <summary>
-    /// Maps <see cref="HealthEndpoints.Readiness"/> (all checks) and <see cref="HealthEndpoints.Liveness"/>
+    /// Maps <see cref="HealthRoutes.Readiness"/> (all checks) and <see cref="HealthRoutes.Liveness"/>
     /// (live checks only). Both are mapped in every environment: the balancer's active health checks need them.
     /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
-        app.MapHealthChecks(HealthEndpoints.Readiness);
-        app.MapHealthChecks(HealthEndpoints.Liveness, new HealthCheckOptions
+        app.MapHealthChecks(HealthRoutes.Readiness);
+        app.MapHealthChecks(HealthRoutes.Liveness, new HealthCheckOptions
         {
             Predicate = check => check.Tags.Contains(HealthEndpoints.LiveTag),
         });
@@ -107,8 +107,8 @@ public static class ServiceDefaultsExtensions
     // Health probes (every second per backend) and registration renewals (every two seconds per backend)
     // are heartbeats: a trace for each would bury the requests worth looking at in the dashboard.
     private static bool IsHeartbeat(PathString path) =>
-        path.StartsWithSegments(HealthEndpoints.Readiness)
-        || path.StartsWithSegments(HealthEndpoints.Liveness)
+        path.StartsWithSegments(HealthRoutes.Readiness)
+        || path.StartsWithSegments(HealthRoutes.Liveness)
         || path.StartsWithSegments(KvRoutes.Registry);
 
     private static bool IsHeartbeat(string? path) =>

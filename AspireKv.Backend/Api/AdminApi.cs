@@ -1,6 +1,7 @@
+using AspireKv.Backend.Faults;
 using AspireKv.Backend.Membership;
-using AspireKv.Backend.Replication;
 using AspireKv.Backend.Node;
+using AspireKv.Backend.Replication;
 using AspireKv.Backend.Storage;
 using AspireKv.Contracts;
 using Microsoft.AspNetCore.Http.HttpResults;

@@ -9,9 +9,6 @@ namespace AspireKv.Backend.Api;
 /// </summary>
 internal static class ApiDescriptionExtensions
 {
-    public const string DocumentPath = "/openapi/{documentName}.json";
-    public const string ReferencePath = "/scalar";
-
     public static IServiceCollection AddApiDescription(this IServiceCollection services) =>
         services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
         {
@@ -25,8 +22,8 @@ internal static class ApiDescriptionExtensions
 
     public static IEndpointRouteBuilder MapApiDescription(this IEndpointRouteBuilder app)
     {
-        app.MapOpenApi(DocumentPath);
-        app.MapScalarApiReference(ReferencePath, options => options.WithTitle("AspireKv API"));
+        app.MapOpenApi(KvRoutes.OpenApiDocument);
+        app.MapScalarApiReference(KvRoutes.ApiReferencePrefix, options => options.WithTitle("AspireKv API"));
         return app;
     }
 }

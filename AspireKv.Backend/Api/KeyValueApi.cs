@@ -1,4 +1,5 @@
 using System.Globalization;
+using AspireKv.Backend.KeyValue;
 using AspireKv.Backend.Replication;
 using AspireKv.Contracts;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -189,13 +190,15 @@ internal static class KeyValueApi
                 return TypedResults.Problem(
                     statusCode: StatusCodes.Status422UnprocessableEntity,
                     title: "Idempotency key reused",
-                    detail: $"The {KvHeaders.IdempotencyKey} '{write.IdempotencyKey}' was used in the last ten minutes for a different write "
+                    detail: $"The {KvHeaders.IdempotencyKey} '{write.IdempotencyKey}' was used in the last {KvLimits.IdempotencyWindow.TotalMinutes:0} minutes for a different write "
                         + $"(committed as version {Text(result.Version)}). Nothing was written; send a new key with each new write.");
-            default:
+            case CommitStatus.RecoveryNeeded:
                 return Unavailable(
                     response,
                     "Writes are paused",
                     "Redis lost writes it had acknowledged (it restarted empty or behind); the backends are writing their data back into it. Nothing was written; retry in a moment.");
+            default:
+                throw new InvalidOperationException($"No answer is defined for the commit status {result.Status}.");
         }
     }
 

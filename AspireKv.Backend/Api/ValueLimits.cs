@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using AspireKv.Contracts;
 
 namespace AspireKv.Backend.Api;
 
@@ -9,5 +10,5 @@ internal sealed class ValueLimits
 
     /// <summary>The largest value accepted, in bytes; larger ones get 413.</summary>
     [Range(1, 64 * 1024 * 1024)]
-    public int MaxValueBytes { get; set; } = 1024 * 1024;
+    public int MaxValueBytes { get; set; } = KvLimits.DefaultMaxValueBytes;
 }

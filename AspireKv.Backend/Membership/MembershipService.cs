@@ -1,6 +1,5 @@
 using AspireKv.Backend.Node;
 using AspireKv.Backend.Replication;
-using StackExchange.Redis;
 
 namespace AspireKv.Backend.Membership;
 
@@ -9,7 +8,7 @@ namespace AspireKv.Backend.Membership;
 /// second and records everyone's announcements in the <see cref="PeerTable"/>.
 /// </summary>
 internal sealed class MembershipService(
-    RedisPeerChannel channel,
+    IPeerChannel channel,
     PeerTable peers,
     Replica replica,
     ReplicationStatus status,
@@ -25,10 +24,10 @@ internal sealed class MembershipService(
         {
             try
             {
-                await channel.SubscribeAsync(peers.Heard).ConfigureAwait(false);
+                await channel.SubscribeAsync(peers.Heard, stoppingToken).ConfigureAwait(false);
                 break;
             }
-            catch (Exception exception) when (exception is RedisException or TimeoutException)
+            catch (ReplicationUnavailableException)
             {
                 await Task.Delay(AnnounceInterval, time, stoppingToken).ConfigureAwait(false);
             }
@@ -37,13 +36,13 @@ internal sealed class MembershipService(
         using var timer = new PeriodicTimer(AnnounceInterval, time);
         do
         {
-            await channel.PublishAsync(new PeerAnnouncement(
+            channel.Publish(new PeerAnnouncement(
                 node.Name,
                 node.PublicUrl?.ToString(),
                 status.Ready,
                 replica.AppliedVersion,
                 status.HeadVersion,
-                replica.Store.LiveKeyCount)).ConfigureAwait(false);
+                replica.Store.LiveKeyCount));
         }
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
     }

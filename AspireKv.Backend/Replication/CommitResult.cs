@@ -1,31 +1,34 @@
 namespace AspireKv.Backend.Replication;
 
-/// <summary>What happened to a write sent to the replication log.</summary>
+/// <summary>
+/// What happened to a write sent to the replication log. The values are the codes the commit script answers
+/// with, checked against its source by a test.
+/// </summary>
 internal enum CommitStatus
 {
     /// <summary>The write was ordered, made durable and published under <see cref="CommitResult.Version"/>.</summary>
-    Committed,
+    Committed = 1,
 
     /// <summary>A delete of a key that holds no value; nothing was written and no version was used.</summary>
-    NotFound,
+    NotFound = 2,
 
     /// <summary>The write's condition did not hold; <see cref="CommitResult.Version"/> is the key's current version (0 if absent).</summary>
-    PreconditionFailed,
+    PreconditionFailed = 3,
 
     /// <summary>
     /// Redis has lost writes (it restarted empty or behind what backends have seen) or is being restored from
     /// the backends; nothing was written. The client may retry shortly.
     /// </summary>
-    RecoveryNeeded,
+    RecoveryNeeded = 4,
 
     /// <summary>A retry of a write already committed under the same idempotency key, with its version; nothing new was written.</summary>
-    Replayed,
+    Replayed = 5,
 
     /// <summary>
     /// The idempotency key was used, within its window, for a different write (committed under
     /// <see cref="CommitResult.Version"/>); nothing was written.
     /// </summary>
-    IdempotencyKeyReused,
+    IdempotencyKeyReused = 6,
 }
 
 /// <summary>The outcome of <see cref="IReplicationLog.CommitAsync"/>.</summary>

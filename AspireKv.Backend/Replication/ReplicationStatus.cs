@@ -2,7 +2,7 @@ namespace AspireKv.Backend.Replication;
 
 /// <summary>
 /// The replication state that health checks, the status endpoint and metrics read. Written only by
-/// <see cref="ReplicationSynchronizer"/> and <see cref="KeyValueWriter"/>; reads are lock-free snapshots.
+/// <see cref="Synchronization.ReplicationSynchronizer"/> and <see cref="KeyValue.KeyValueWriter"/>; reads are lock-free snapshots.
 /// </summary>
 internal sealed class ReplicationStatus
 {

@@ -2,7 +2,7 @@ namespace AspireKv.Backend.Replication;
 
 /// <summary>
 /// Decides what a backend does after reading the cluster's state. Pure: the rules of catch-up and recovery
-/// in one place, tested without Redis; <see cref="ReplicationSynchronizer"/> only carries them out.
+/// in one place, tested without Redis; <see cref="Synchronization.ReplicationSynchronizer"/> only carries them out.
 /// </summary>
 internal static class SyncPlanner
 {

@@ -6,7 +6,7 @@ namespace AspireKv.Backend.Replication;
 /// <param name="Value">The value of a set; empty for a delete.</param>
 /// <param name="Condition">What the key's current state must be for the write to happen.</param>
 /// <param name="IdempotencyKey">
-/// The client's <c>Idempotency-Key</c>, if any: a retry with the same key within ten minutes returns the first
+/// The client's <c>Idempotency-Key</c>, if any: a retry with the same key within <see cref="AspireKv.Contracts.KvLimits.IdempotencyWindow"/> returns the first
 /// write's version instead of writing again.
 /// </param>
 internal sealed record WriteRequest(ChangeKind Kind, string Key, byte[] Value, WriteCondition Condition = default, string? IdempotencyKey = null);

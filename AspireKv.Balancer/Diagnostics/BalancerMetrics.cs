@@ -23,7 +23,7 @@ internal sealed class BalancerMetrics
         _failed = meter.CreateCounter<long>("aspirekv.balancer.failures", "{request}", "Attempts that failed in transport at a backend.");
         _retried = meter.CreateCounter<long>("aspirekv.balancer.retries", "{request}", "Requests that were answered after being sent to another backend.");
         _noBackend = meter.CreateCounter<long>("aspirekv.balancer.no_backend", "{request}", "Requests refused because no backend was available.");
-        meter.CreateObservableGauge("aspirekv.balancer.backend.healthy", () => Observe(proxyState, d => IsHealthy(d) ? 1 : 0), "{backend}", "1 while the backend gets traffic, 0 while it is out.");
+        meter.CreateObservableGauge("aspirekv.balancer.backend.healthy", () => Observe(proxyState, d => d.IsAvailable() ? 1 : 0), "{backend}", "1 while the backend gets traffic, 0 while it is out.");
         meter.CreateObservableGauge("aspirekv.balancer.backend.in_flight", () => Observe(proxyState, d => d.ConcurrentRequestCount), "{request}", "Requests being forwarded to the backend now.");
     }
 
@@ -41,9 +41,6 @@ internal sealed class BalancerMetrics
 
     public void NoBackend() => _noBackend.Add(1);
 
-    private static bool IsHealthy(DestinationState destination) =>
-        destination.Health.Active != DestinationHealth.Unhealthy && destination.Health.Passive != DestinationHealth.Unhealthy;
-
     private static IEnumerable<Measurement<int>> Observe(IProxyStateLookup proxyState, Func<DestinationState, int> value)
     {
         if (!proxyState.TryGetCluster(ProxyConfigFactory.ClusterId, out var cluster))
@@ -53,7 +50,7 @@ internal sealed class BalancerMetrics
 
         foreach (var destination in cluster.Destinations.Values)
         {
-            yield return new Measurement<int>(value(destination), new KeyValuePair<string, object?>("backend", RetryOnAnotherBackendMiddleware.BackendName(destination)));
+            yield return new Measurement<int>(value(destination), new KeyValuePair<string, object?>("backend", destination.BackendName()));
         }
     }
 }

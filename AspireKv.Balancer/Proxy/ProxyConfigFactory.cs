@@ -44,13 +44,13 @@ internal static class ProxyConfigFactory
         {
             RouteId = "openapi",
             ClusterId = ClusterId,
-            Match = new RouteMatch { Path = "/openapi/{**rest}" },
+            Match = new RouteMatch { Path = KvRoutes.OpenApiPrefix + "/{**rest}" },
         },
         new RouteConfig
         {
             RouteId = "scalar",
             ClusterId = ClusterId,
-            Match = new RouteMatch { Path = "/scalar/{**rest}" },
+            Match = new RouteMatch { Path = KvRoutes.ApiReferencePrefix + "/{**rest}" },
         },
     ];
 
@@ -83,7 +83,7 @@ internal static class ProxyConfigFactory
                         Interval = options.HealthCheckInterval,
                         Timeout = options.HealthCheckTimeout,
                         Policy = ConsecutiveFailuresActiveHealthPolicy.PolicyName,
-                        Path = "/health",
+                        Path = HealthRoutes.Readiness,
                     },
                     Passive = new PassiveHealthCheckConfig
                     {

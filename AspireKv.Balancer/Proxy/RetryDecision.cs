@@ -32,8 +32,11 @@ internal static class RetryDecision
             return true;
         }
 
-        return replayableWrite || HttpMethods.IsGet(method) || HttpMethods.IsHead(method) || HttpMethods.IsOptions(method);
+        return replayableWrite || IsRead(method);
     }
+
+    /// <summary>Whether <paramref name="method"/> only reads (GET, HEAD, OPTIONS), so sending it twice changes nothing.</summary>
+    public static bool IsRead(string method) => HttpMethods.IsGet(method) || HttpMethods.IsHead(method) || HttpMethods.IsOptions(method);
 
     /// <summary>
     /// Whether a request that failed this way may have been executed by the backend: anything but a connection that

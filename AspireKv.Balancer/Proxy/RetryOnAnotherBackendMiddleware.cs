@@ -37,7 +37,7 @@ internal sealed class RetryOnAnotherBackendMiddleware(
         var body = replayable ? null : TrackBody(context.Request);
         var candidates = proxy.AvailableDestinations;
         List<DestinationState>? tried = null;
-        var isRead = HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method) || HttpMethods.IsOptions(context.Request.Method);
+        var isRead = RetryDecision.IsRead(context.Request.Method);
         var mayHaveWritten = false;
         for (var attempt = 1; ; attempt++)
         {
@@ -59,7 +59,7 @@ internal sealed class RetryOnAnotherBackendMiddleware(
             Tag(destination, attempt);
             if (AnotherBackendAnswer.TakeHeldBack(context, out var invitesRetry) && destination is not null)
             {
-                metrics.Failed(BackendName(destination), "TryAnotherBackend");
+                metrics.Failed(destination.BackendName(), "TryAnotherBackend");
                 if (!invitesRetry)
                 {
                     await WriteOutcomeUnknownAsync(context, attempt).ConfigureAwait(false);
@@ -71,14 +71,14 @@ internal sealed class RetryOnAnotherBackendMiddleware(
                 if (destination is not null)
                 {
                     counters.Served(destination.DestinationId);
-                    metrics.Forwarded(BackendName(destination), attempt);
+                    metrics.Forwarded(destination.BackendName(), attempt);
                 }
 
                 return;
             }
             else
             {
-                metrics.Failed(BackendName(destination), failure.Error.ToString());
+                metrics.Failed(destination.BackendName(), failure.Error.ToString());
                 var retry = attempt < _maxAttempts
                     && !context.Response.HasStarted
                     && !context.RequestAborted.IsCancellationRequested
@@ -94,7 +94,7 @@ internal sealed class RetryOnAnotherBackendMiddleware(
 
             tried ??= [];
             tried.Add(destination);
-            candidates = [.. proxy.AllDestinations.Where(d => !tried.Contains(d) && IsAvailable(d))];
+            candidates = [.. proxy.AllDestinations.Where(d => !tried.Contains(d) && d.IsAvailable())];
 
             // Undo what the failed attempt left behind, so the next one starts clean.
             if (replayable)
@@ -108,15 +108,9 @@ internal sealed class RetryOnAnotherBackendMiddleware(
         }
     }
 
-    /// <summary>The name a backend registered with, or its address when it has not registered.</summary>
-    public static string BackendName(DestinationState destination) =>
-        destination.Model.Config.Metadata?.GetValueOrDefault(ProxyConfigFactory.NameMetadata) ?? destination.Model.Config.Address;
-
-    private static bool IsAvailable(DestinationState destination) =>
-        destination.Health.Active != DestinationHealth.Unhealthy && destination.Health.Passive != DestinationHealth.Unhealthy;
-
-    // Values are limited to 1 MiB by the backends; a larger body is not worth keeping for a retry.
-    private const int MaxBufferedBodyBytes = (1024 * 1024) + 1;
+    // A body larger than the backends accept by default is not worth keeping for a retry; one byte more lets the
+    // backend, not the balancer, answer 413 for it.
+    private const int MaxBufferedBodyBytes = KvLimits.DefaultMaxValueBytes + 1;
 
     private static bool IsReplayableWrite(HttpRequest request) =>
         request.Headers.ContainsKey(KvHeaders.IdempotencyKey) && request.ContentLength is null or <= MaxBufferedBodyBytes;
@@ -142,7 +136,7 @@ internal sealed class RetryOnAnotherBackendMiddleware(
             return;
         }
 
-        activity.SetTag("aspirekv.backend", destination is null ? null : BackendName(destination));
+        activity.SetTag("aspirekv.backend", destination is null ? null : destination.BackendName());
         activity.SetTag("aspirekv.attempts", attempt);
     }
 
@@ -202,7 +196,7 @@ internal sealed class RetryOnAnotherBackendMiddleware(
             {
                 Status = context.Response.StatusCode,
                 Title = failure.Error == ForwarderError.RequestTimedOut ? "Backend timed out" : "Backend failed",
-                Detail = $"{BackendName(destination)} failed ({failure.Error}). The request was not sent to another backend: it was a write that may already have been applied, or every attempt was used.",
+                Detail = $"{destination.BackendName()} failed ({failure.Error}). The request was not sent to another backend: it was a write that may already have been applied, or every attempt was used.",
             },
         }).ConfigureAwait(false);
     }

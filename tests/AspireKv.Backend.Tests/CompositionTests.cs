@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using AspireKv.Backend.Redis;
 using StackExchange.Redis;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
@@ -10,7 +11,7 @@ namespace AspireKv.Backend.Tests;
 public sealed class CompositionTests
 {
     [Fact]
-    public async Task AddKeyValueBackend_BuildsAndValidatesEveryService()
+    public async Task BackendServicesOnRedis_BuildAndValidateEveryService()
     {
         var builder = WebApplication.CreateBuilder(["--ConnectionStrings:redis", "127.0.0.1:1,abortConnect=false", "--Node:Name", "backend-test", "--Cluster:Secret", "test", "--Replication:SigningKey", "key"]);
         builder.Host.UseDefaultServiceProvider(options =>
@@ -19,7 +20,8 @@ public sealed class CompositionTests
             options.ValidateScopes = true;
         });
         builder.AddServiceDefaults();
-        builder.AddKeyValueBackend();
+        builder.AddBackendServices();
+        builder.AddRedisReplication();
 
         await using var app = builder.Build();
 
@@ -36,7 +38,7 @@ public sealed class CompositionTests
             .Build();
         var options = ConfigurationOptions.Parse("127.0.0.1:1");
 
-        BackendServiceCollectionExtensions.ConfigureRedis(options, configuration);
+        RedisServiceCollectionExtensions.ConfigureRedis(options, configuration);
 
         Assert.Equal(onThreadPool, ReferenceEquals(options.SocketManager, SocketManager.ThreadPool));
         Assert.Equal(BacklogPolicy.FailFast, options.BacklogPolicy);
@@ -47,7 +49,8 @@ public sealed class CompositionTests
     {
         var builder = WebApplication.CreateBuilder(["--ConnectionStrings:redis", "127.0.0.1:1,abortConnect=false", "--urls", "http://127.0.0.1:0"]);
         builder.AddServiceDefaults();
-        builder.AddKeyValueBackend();
+        builder.AddBackendServices();
+        builder.AddRedisReplication();
         await using var app = builder.Build();
 
         var refused = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() => app.StartAsync(TestContext.Current.CancellationToken));

@@ -31,7 +31,7 @@ public sealed class RateLimitTests
         }
 
         using var refused = await client.GetAsync(KvRoutes.Key("k"), TestContext.Current.CancellationToken);
-        using var health = await client.GetAsync(HealthEndpoints.Liveness, TestContext.Current.CancellationToken);
+        using var health = await client.GetAsync(AspireKv.Contracts.HealthRoutes.Liveness, TestContext.Current.CancellationToken);
 
         // No backend is registered, so the allowed requests reach the proxy and find nobody: 503, not 429.
         Assert.All(statuses, status => Assert.Equal(HttpStatusCode.ServiceUnavailable, status));

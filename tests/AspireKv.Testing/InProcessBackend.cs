@@ -1,6 +1,5 @@
 using System.Net.Http.Headers;
 using AspireKv.Backend;
-using AspireKv.Backend.Replication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
@@ -10,7 +9,7 @@ namespace AspireKv.Testing;
 
 /// <summary>
 /// A whole backend (the real HTTP pipeline, store and replication code) in the test process, on ASP.NET Core's
-/// test server, with the in-memory replication log in place of Redis.
+/// test server, with the in-memory replication log and status channel in place of Redis.
 /// </summary>
 internal sealed class InProcessBackend : IAsyncDisposable
 {
@@ -38,9 +37,6 @@ internal sealed class InProcessBackend : IAsyncDisposable
         var log = new InMemoryReplicationLog();
         var builder = WebApplication.CreateBuilder(
         [
-            // Nothing listens there; the short timeout matters because the Redis client connects while the hosted
-            // services are built, and the default 5 s (tried more than once) made every start take 15 s.
-            "--ConnectionStrings:redis", "127.0.0.1:1,abortConnect=false,connectTimeout=200",
             "--Node:Name", "backend-in-process",
             "--Registration:Enabled", "false",
             "--Cluster:Secret", Secret,
@@ -50,8 +46,8 @@ internal sealed class InProcessBackend : IAsyncDisposable
         ]);
         builder.WebHost.UseTestServer();
         builder.AddServiceDefaults();
-        builder.AddKeyValueBackend();
-        builder.Services.AddSingleton<IReplicationLog>(log);
+        builder.AddBackendServices();
+        builder.Services.AddReplicationPorts(_ => log, _ => new InMemoryPeerChannel());
 
         var app = builder.Build();
         app.UseKeyValueBackend();
@@ -85,7 +81,7 @@ internal sealed class InProcessBackend : IAsyncDisposable
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         while (true)
         {
-            using var health = await Client.GetAsync(HealthEndpoints.Readiness, deadline.Token);
+            using var health = await Client.GetAsync(AspireKv.Contracts.HealthRoutes.Readiness, deadline.Token);
             if (health.IsSuccessStatusCode)
             {
                 return;

@@ -1,4 +1,4 @@
-using AspireKv.Backend.Api;
+using AspireKv.Backend.KeyValue;
 
 namespace AspireKv.Backend.Tests.Api;
 

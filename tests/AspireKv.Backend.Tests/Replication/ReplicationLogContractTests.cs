@@ -1,5 +1,6 @@
 using System.Text;
 using AspireKv.Backend.Diagnostics;
+using AspireKv.Backend.Redis;
 using AspireKv.Backend.Replication;
 using AspireKv.Backend.Storage;
 using AspireKv.Testing;
@@ -483,7 +484,7 @@ public abstract class RedisReplicationLogContractTests(RedisServerKind server) :
                 _publishers.Add(publisher);
             }
 
-            logs[i] = new RedisReplicationLog(connection, publisher, options, new ReplicationSigner("contract key"), new RedisFaultSwitch(), metrics, NullLogger<RedisReplicationLog>.Instance);
+            logs[i] = new RedisReplicationLog(connection, publisher, options, new ReplicationSigner("contract key"), metrics, NullLogger<RedisReplicationLog>.Instance);
         }
 
         await logs[0].TryCompleteRestoreAsync("epoch-1", TestContext.Current.CancellationToken);

@@ -1,4 +1,6 @@
-namespace AspireKv.Backend.Replication;
+using AspireKv.Backend.Replication;
+
+namespace AspireKv.Backend.Faults;
 
 /// <summary>
 /// Simulates this backend being cut off from Redis, for people who want to watch the cluster react (a dashboard

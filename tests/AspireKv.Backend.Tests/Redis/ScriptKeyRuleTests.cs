@@ -2,7 +2,7 @@ using System.Reflection;
 using System.Text.RegularExpressions;
 using AspireKv.Backend.Replication;
 
-namespace AspireKv.Backend.Tests.Replication;
+namespace AspireKv.Backend.Tests.Redis;
 
 /// <summary>
 /// The rule that makes the scripts atomic on Garnet as well as on Redis: every key a script reads or writes is passed

@@ -1,7 +1,7 @@
 using System.Threading.Channels;
 using StackExchange.Redis;
 
-namespace AspireKv.Backend.Replication;
+namespace AspireKv.Backend.Redis;
 
 /// <summary>
 /// Publishes on Redis pub/sub (change messages and status announcements) from a queue bounded in bytes, on a

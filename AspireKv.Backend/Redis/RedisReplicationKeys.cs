@@ -1,9 +1,9 @@
 using StackExchange.Redis;
 
-namespace AspireKv.Backend.Replication;
+namespace AspireKv.Backend.Redis;
 
 /// <summary>
-/// The Redis keys and channel of one cluster. All keys carry the same hash tag so that the scripts, which
+/// The Redis keys and channels of one cluster. All keys carry the same hash tag so that the scripts, which
 /// touch several of them, run on one shard of a Redis Cluster too.
 /// </summary>
 internal sealed class RedisReplicationKeys(string prefix)
@@ -34,4 +34,7 @@ internal sealed class RedisReplicationKeys(string prefix)
 
     /// <summary>The channel every committed write is published on.</summary>
     public RedisChannel Changes { get; } = RedisChannel.Literal($"{prefix}:changes");
+
+    /// <summary>The channel every backend announces its status on.</summary>
+    public RedisChannel Status { get; } = RedisChannel.Literal($"{prefix}:status");
 }

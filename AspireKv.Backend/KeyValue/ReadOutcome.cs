@@ -1,6 +1,6 @@
 using AspireKv.Backend.Storage;
 
-namespace AspireKv.Backend.Replication;
+namespace AspireKv.Backend.KeyValue;
 
 /// <summary>Whether a read could be answered.</summary>
 internal enum ReadStatus

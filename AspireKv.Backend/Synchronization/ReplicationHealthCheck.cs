@@ -1,6 +1,7 @@
+using AspireKv.Backend.Replication;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace AspireKv.Backend.Replication;
+namespace AspireKv.Backend.Synchronization;
 
 /// <summary>
 /// Readiness: a backend that has not finished loading the durable copy, or is reloading it, would serve

@@ -1,4 +1,4 @@
-namespace AspireKv.Backend.Replication;
+namespace AspireKv.Backend.Redis;
 
 /// <summary>
 /// The scripts of a restore: after Redis lost data, every live backend writes what it holds back into the

@@ -1,7 +1,8 @@
-using AspireKv.Backend.Api;
+using AspireKv.Backend.Replication;
+using AspireKv.Backend.Synchronization;
 using Microsoft.Extensions.Options;
 
-namespace AspireKv.Backend.Replication;
+namespace AspireKv.Backend.KeyValue;
 
 /// <summary>
 /// Answers reads from this replica's memory at the consistency a client asks for. A local read answers at

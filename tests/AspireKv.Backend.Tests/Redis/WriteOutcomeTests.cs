@@ -1,7 +1,7 @@
-using AspireKv.Backend.Replication;
+using AspireKv.Backend.Redis;
 using StackExchange.Redis;
 
-namespace AspireKv.Backend.Tests.Replication;
+namespace AspireKv.Backend.Tests.Redis;
 
 /// <summary>
 /// A write refused with "nothing was written" must really be unwritten: only a call that certainly never left

@@ -1,8 +1,9 @@
 using AspireKv.Backend.Diagnostics;
 using AspireKv.Backend.Node;
+using AspireKv.Backend.Replication;
 using Microsoft.Extensions.Options;
 
-namespace AspireKv.Backend.Replication;
+namespace AspireKv.Backend.Synchronization;
 
 /// <summary>
 /// Keeps this replica in step with Redis: subscribes first, then, at every check, reads the head and the

@@ -1,4 +1,6 @@
-namespace AspireKv.Backend.Replication;
+using AspireKv.Backend.Replication;
+
+namespace AspireKv.Backend.Redis;
 
 /// <summary>
 /// The Lua script that commits one write. Redis runs scripts one at a time, so the checks, the version it
@@ -15,15 +17,12 @@ namespace AspireKv.Backend.Replication;
 /// </remarks>
 internal static class CommitScript
 {
-    /// <summary>Result codes, the first element of the script's answer.</summary>
-    public const long Committed = 1, NotFound = 2, PreconditionFailed = 3, RecoveryNeeded = 4, Replayed = 5, IdempotencyKeyReused = 6;
-
     /// <summary>
     /// KEYS: sequence, durable copy, recent log, epoch, idempotency record ('' key when none).
     /// ARGV: key, body, log length, kind ('S' or 'D'), condition ('', '*', 'E' or a version),
     /// highest version the writer has seen, idempotency TTL in seconds, the write's <see cref="IdempotencyFingerprint"/>.
-    /// The idempotency record holds 'version:fingerprint' (a bare version, written by earlier builds, matches any write).
-    /// Returns {code, version}.
+    /// The idempotency record holds 'version:fingerprint'.
+    /// Returns {code, version}, the code a <see cref="CommitStatus"/> value.
     /// </summary>
     public const string Source = """
         if redis.call('EXISTS', KEYS[4]) == 0 then return {4, 0} end
@@ -33,7 +32,6 @@ internal static class CommitScript
           local prior = redis.call('GET', KEYS[5])
           if prior then
             local colon = string.find(prior, ':', 1, true)
-            if not colon then return {5, tonumber(prior)} end
             local priorVersion = tonumber(string.sub(prior, 1, colon - 1))
             if string.sub(prior, colon + 1) ~= ARGV[8] then return {6, priorVersion} end
             return {5, priorVersion}

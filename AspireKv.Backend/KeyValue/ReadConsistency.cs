@@ -1,7 +1,7 @@
 using System.Globalization;
 using AspireKv.Contracts;
 
-namespace AspireKv.Backend.Api;
+namespace AspireKv.Backend.KeyValue;
 
 /// <summary>How fresh a read must be.</summary>
 internal enum ConsistencyLevel

@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using AspireKv.Backend.Node;
+using AspireKv.Backend.Replication;
+using AspireKv.Backend.Synchronization;
 
-namespace AspireKv.Backend.Replication;
+namespace AspireKv.Backend.KeyValue;
 
 /// <summary>
 /// Accepts writes from this backend's clients: commits each through the replication log, which checks its

@@ -1,9 +1,11 @@
 using System.Runtime.CompilerServices;
 using AspireKv.Backend.Diagnostics;
+using AspireKv.Backend.Replication;
+using AspireKv.Contracts;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
-namespace AspireKv.Backend.Replication;
+namespace AspireKv.Backend.Redis;
 
 /// <summary>
 /// <see cref="IReplicationLog"/> on Redis or Garnet. Only moves bytes: the message format belongs to
@@ -14,11 +16,9 @@ internal sealed class RedisReplicationLog(
     RedisPublisher publisher,
     IOptions<ReplicationOptions> options,
     ReplicationSigner signer,
-    RedisFaultSwitch faults,
     ReplicationMetrics metrics,
     ILogger<RedisReplicationLog> logger) : IReplicationLog
 {
-    private static readonly TimeSpan IdempotencyWindow = TimeSpan.FromMinutes(10);
     private static readonly string[] TransientServerErrors = ["LOADING", "BUSY", "MASTERDOWN", "TRYAGAIN", "READONLY"];
     private readonly RedisReplicationKeys _keys = new(options.Value.KeyPrefix);
     private readonly int _logLength = options.Value.LogLength;
@@ -39,25 +39,23 @@ internal sealed class RedisReplicationLog(
                 request.Kind == ChangeKind.Delete ? "D" : "S",
                 request.Condition.ToScriptArgument(),
                 highestKnownVersion,
-                (long)IdempotencyWindow.TotalSeconds,
+                (long)KvLimits.IdempotencyWindow.TotalSeconds,
                 request.IdempotencyKey is null ? string.Empty : IdempotencyFingerprint.Of(request),
             ])).ConfigureAwait(false))!;
+        var code = (long)result[0];
         var version = (long)result[1];
-        if ((long)result[0] == CommitScript.Committed)
+        if (!Enum.IsDefined((CommitStatus)code))
+        {
+            throw new InvalidOperationException($"The commit script answered the unknown code {code}.");
+        }
+
+        var status = (CommitStatus)code;
+        if (status == CommitStatus.Committed)
         {
             PublishCommitted(version, body);
         }
 
-        return (long)result[0] switch
-        {
-            CommitScript.Committed => new CommitResult(CommitStatus.Committed, version),
-            CommitScript.NotFound => new CommitResult(CommitStatus.NotFound, version),
-            CommitScript.PreconditionFailed => new CommitResult(CommitStatus.PreconditionFailed, version),
-            CommitScript.RecoveryNeeded => new CommitResult(CommitStatus.RecoveryNeeded, version),
-            CommitScript.Replayed => new CommitResult(CommitStatus.Replayed, version),
-            CommitScript.IdempotencyKeyReused => new CommitResult(CommitStatus.IdempotencyKeyReused, version),
-            var code => throw new InvalidOperationException($"The commit script answered the unknown code {code}."),
-        };
+        return new CommitResult(status, version);
     }
 
     public async Task<ClusterState> ReadStateAsync(CancellationToken cancellationToken)
@@ -102,8 +100,6 @@ internal sealed class RedisReplicationLog(
                 throw new ReplicationUnavailableException("Redis failed while the durable copy was read.", exception);
             }
 
-            faults.ThrowIfCutOff();
-
             if (TryDecode(field.Value, out var entry))
             {
                 yield return entry;
@@ -122,17 +118,11 @@ internal sealed class RedisReplicationLog(
                 onReconnected();
             }
         };
-        faults.Reconnected += onReconnected;
 
         var queue = await Guard(() => redis.GetSubscriber().SubscribeAsync(_keys.Changes)).ConfigureAwait(false);
         // ChannelMessageQueue delivers one message at a time in arrival order, which keeps gaps meaningful.
         queue.OnMessage(message =>
         {
-            if (faults.CutOff)
-            {
-                return; // a simulated cut: what is published meanwhile never arrives
-            }
-
             // Only messages signed with the cluster's key are applied; anything else is dropped and counted.
             if (!signer.TryVerify((byte[]?)message.Message ?? [], out var verified))
             {
@@ -202,17 +192,11 @@ internal sealed class RedisReplicationLog(
 
     // The write is already durable when this runs: announcing it never fails or delays the write. Peers that miss
     // the message read the entry back from the log when they see the next version or the next heartbeat.
-    private void PublishCommitted(long version, byte[] body)
-    {
-        if (!faults.CutOff)
-        {
-            publisher.Publish(_keys.Changes, signer.Sign(ReplicationMessageCodec.EncodeMessage(version, body)));
-        }
-    }
+    private void PublishCommitted(long version, byte[] body) =>
+        publisher.Publish(_keys.Changes, signer.Sign(ReplicationMessageCodec.EncodeMessage(version, body)));
 
-    private async Task<T> Guard<T>(Func<Task<T>> call)
+    private static async Task<T> Guard<T>(Func<Task<T>> call)
     {
-        faults.ThrowIfCutOff();
         try
         {
             return await call().ConfigureAwait(false);

@@ -1,0 +1,88 @@
+using System.Runtime.CompilerServices;
+using AspireKv.Backend.Replication;
+
+namespace AspireKv.Backend.Faults;
+
+/// <summary>
+/// The replication log as a backend cut off from Redis sees it: while <see cref="RedisFaultSwitch"/> is cut,
+/// every call fails as an unreachable Redis would, and every entry that arrives is lost. The log underneath
+/// never knows about the simulation.
+/// </summary>
+internal sealed class CutOffReplicationLog(IReplicationLog inner, RedisFaultSwitch faults) : IReplicationLog
+{
+    public Task<CommitResult> CommitAsync(WriteRequest request, byte[] body, long highestKnownVersion, CancellationToken cancellationToken)
+    {
+        faults.ThrowIfCutOff();
+        return inner.CommitAsync(request, body, highestKnownVersion, cancellationToken);
+    }
+
+    public Task<ClusterState> ReadStateAsync(CancellationToken cancellationToken)
+    {
+        faults.ThrowIfCutOff();
+        return inner.ReadStateAsync(cancellationToken);
+    }
+
+    public Task<IReadOnlyList<ReplicationEntry>> ReadRangeAsync(long fromVersion, long toVersion, int limit, CancellationToken cancellationToken)
+    {
+        faults.ThrowIfCutOff();
+        return inner.ReadRangeAsync(fromVersion, toVersion, limit, cancellationToken);
+    }
+
+    public async IAsyncEnumerable<ReplicationEntry> ReadDurableCopyAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        faults.ThrowIfCutOff();
+        await foreach (var entry in inner.ReadDurableCopyAsync(cancellationToken).ConfigureAwait(false))
+        {
+            // A cut in the middle of a long read breaks it, as a lost connection would.
+            faults.ThrowIfCutOff();
+            yield return entry;
+        }
+    }
+
+    public Task SubscribeAsync(Action<ReplicationEntry> onEntry, Action onReconnected, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(onEntry);
+        faults.ThrowIfCutOff();
+        faults.Reconnected += onReconnected;
+        return inner.SubscribeAsync(
+            entry =>
+            {
+                if (!faults.CutOff)
+                {
+                    onEntry(entry);
+                }
+            },
+            onReconnected,
+            cancellationToken);
+    }
+
+    public Task JoinRestoreAsync(string node, TimeSpan barrier, TimeSpan membershipTtl, CancellationToken cancellationToken)
+    {
+        faults.ThrowIfCutOff();
+        return inner.JoinRestoreAsync(node, barrier, membershipTtl, cancellationToken);
+    }
+
+    public Task WriteBackAsync(IReadOnlyList<ReplicationEntry> entries, long highestSeenVersion, CancellationToken cancellationToken)
+    {
+        faults.ThrowIfCutOff();
+        return inner.WriteBackAsync(entries, highestSeenVersion, cancellationToken);
+    }
+
+    public Task LeaveRestoreAsync(string node, CancellationToken cancellationToken)
+    {
+        faults.ThrowIfCutOff();
+        return inner.LeaveRestoreAsync(node, cancellationToken);
+    }
+
+    public Task<string?> TryCompleteRestoreAsync(string newEpoch, CancellationToken cancellationToken)
+    {
+        faults.ThrowIfCutOff();
+        return inner.TryCompleteRestoreAsync(newEpoch, cancellationToken);
+    }
+
+    public Task InvalidateEpochAsync(string epoch, CancellationToken cancellationToken)
+    {
+        faults.ThrowIfCutOff();
+        return inner.InvalidateEpochAsync(epoch, cancellationToken);
+    }
+}

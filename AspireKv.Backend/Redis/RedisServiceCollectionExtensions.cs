@@ -1,0 +1,50 @@
+using AspireKv.Backend.Replication;
+using StackExchange.Redis;
+
+namespace AspireKv.Backend.Redis;
+
+/// <summary>Registers the Redis adapters: the connection, the publisher, the replication log and the status channel.</summary>
+internal static class RedisServiceCollectionExtensions
+{
+    /// <summary>The name of the Redis connection string (the AppHost's Redis resource).</summary>
+    public const string RedisConnectionName = "redis";
+
+    public static IHostApplicationBuilder AddRedisReplication(this IHostApplicationBuilder builder)
+    {
+        builder.AddRedisClient(RedisConnectionName, settings =>
+        {
+            // Readiness is replication state, not Redis reachability: during an outage reads keep working.
+            settings.DisableHealthChecks = true;
+            // The component's Redis spans would start a tracer of their own even with nowhere to send them.
+            settings.DisableTracing = !builder.Configuration.ExportsTelemetry();
+        }, redis => ConfigureRedis(redis, builder.Configuration));
+
+        var services = builder.Services;
+        services.AddSingleton(provider =>
+        {
+            var redis = ConfigurationOptions.Parse(builder.Configuration.GetConnectionString(RedisConnectionName)
+                ?? throw new InvalidOperationException($"No connection string '{RedisConnectionName}'."));
+            ConfigureRedis(redis, builder.Configuration);
+            return new RedisPublisher(redis);
+        });
+        services.AddSingleton<RedisReplicationLog>();
+        services.AddSingleton<RedisPeerChannel>();
+        services.AddReplicationPorts(
+            provider => provider.GetRequiredService<RedisReplicationLog>(),
+            provider => provider.GetRequiredService<RedisPeerChannel>());
+        return builder;
+    }
+
+    /// <summary>The backend's settings of its Redis connections, on top of the connection string's.</summary>
+    internal static void ConfigureRedis(ConfigurationOptions redis, IConfiguration configuration)
+    {
+        redis.AbortOnConnectFail = false;
+        // Fail a write at once while Redis is away instead of queueing it until a timeout.
+        redis.BacklogPolicy = BacklogPolicy.FailFast;
+        var key = $"{ReplicationOptions.SectionName}:{nameof(ReplicationOptions.RedisOnThreadPool)}";
+        if (configuration.GetValue(key, new ReplicationOptions().RedisOnThreadPool))
+        {
+            redis.SocketManager = SocketManager.ThreadPool;
+        }
+    }
+}
