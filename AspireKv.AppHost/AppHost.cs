@@ -5,7 +5,7 @@ var builder = DistributedApplication.CreateBuilder(args);
 var settings = AppHostSettings.From(builder.Configuration, builder.AppHostDirectory);
 
 // Infrastructure: the Redis every write goes through.
-var (redis, _) = builder.AddKeyValueRedis(settings);
+var redis = builder.AddKeyValueRedis(settings);
 
 // The cluster secret protects the registry and the backends' admin endpoints; a new one on every run.
 var clusterSecret = builder.AddParameter("cluster-secret", new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true);

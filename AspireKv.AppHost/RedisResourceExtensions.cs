@@ -1,3 +1,4 @@
+using AspireKv.Contracts;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace AspireKv.AppHost;
@@ -8,11 +9,8 @@ namespace AspireKv.AppHost;
 /// </summary>
 internal static class RedisResourceExtensions
 {
-    /// <summary>The connection string name the backends read.</summary>
-    public const string ConnectionName = "redis";
-
-    /// <summary>Adds the server and returns the connection string resource plus the server's resource name.</summary>
-    public static (IResourceBuilder<IResourceWithConnectionString> Connection, string ServerName) AddKeyValueRedis(
+    /// <summary>Adds the server and returns the connection string the backends read.</summary>
+    public static IResourceBuilder<IResourceWithConnectionString> AddKeyValueRedis(
         this IDistributedApplicationBuilder builder, AppHostSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
@@ -20,7 +18,7 @@ internal static class RedisResourceExtensions
         var password = builder.AddParameter("redis-password", new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true);
         return settings.RedisMode switch
         {
-            RedisMode.Container => (AddContainer(builder, password), ConnectionName),
+            RedisMode.Container => AddContainer(builder, password),
             RedisMode.Garnet => AddGarnet(builder, Path.Combine(settings.DataDirectory, "garnet"), password),
             RedisMode.RedisServer => AddRedisServer(builder, Path.Combine(settings.DataDirectory, "redis-server"), password),
             _ => throw new InvalidOperationException($"Unsupported Redis mode {settings.RedisMode}."),
@@ -28,28 +26,26 @@ internal static class RedisResourceExtensions
     }
 
     private static IResourceBuilder<RedisResource> AddContainer(IDistributedApplicationBuilder builder, IResourceBuilder<ParameterResource> password) =>
-        builder.AddRedis(ConnectionName, password: password)
+        builder.AddRedis(ConnectionNames.Redis, password: password)
             .WithDataVolume("aspirekv-redis-data")
             .WithPersistence(TimeSpan.FromSeconds(1), keysChangedThreshold: 1);
 
-    private static (IResourceBuilder<IResourceWithConnectionString>, string) AddGarnet(
+    private static IResourceBuilder<IResourceWithConnectionString> AddGarnet(
         IDistributedApplicationBuilder builder, string dataDirectory, IResourceBuilder<ParameterResource> password)
     {
-        const string name = "garnet";
-        var garnet = builder.AddProject<Projects.AspireKv_GarnetHost>(name, options => options.ExcludeLaunchProfile = true)
+        var garnet = builder.AddProject<Projects.AspireKv_GarnetHost>("garnet", options => options.ExcludeLaunchProfile = true)
             .WithEndpoint(name: "tcp", scheme: "tcp", isProxied: false, env: "GARNET_PORT")
             .WithEnvironment("Garnet__DataDirectory", dataDirectory)
             .WithEnvironment("Garnet__Password", password)
             .WithRestartEmptyCommand(dataDirectory);
-        return (ConnectionTo(builder, garnet, password), name);
+        return ConnectionTo(builder, garnet, password);
     }
 
-    private static (IResourceBuilder<IResourceWithConnectionString>, string) AddRedisServer(
+    private static IResourceBuilder<IResourceWithConnectionString> AddRedisServer(
         IDistributedApplicationBuilder builder, string dataDirectory, IResourceBuilder<ParameterResource> password)
     {
-        const string name = "redis-server";
         Directory.CreateDirectory(dataDirectory);
-        var server = builder.AddExecutable(name, "redis-server", dataDirectory)
+        var server = builder.AddExecutable("redis-server", "redis-server", dataDirectory)
             .WithEndpoint(name: "tcp", scheme: "tcp", isProxied: false)
             .WithRestartEmptyCommand(dataDirectory);
         var endpoint = server.GetEndpoint("tcp");
@@ -71,7 +67,7 @@ internal static class RedisResourceExtensions
             context.Args.Add("--requirepass");
             context.Args.Add(password.Resource);
         });
-        return (ConnectionTo(builder, server, password), name);
+        return ConnectionTo(builder, server, password);
     }
 
     // The backends get "host:port,password=…,abortConnect=false" and wait until the server answers PING.
@@ -87,7 +83,7 @@ internal static class RedisResourceExtensions
             name: healthCheck);
         server.WithHealthCheck(healthCheck);
         return builder.AddConnectionString(
-                ConnectionName,
+                ConnectionNames.Redis,
                 ReferenceExpression.Create($"{endpoint.Property(EndpointProperty.HostAndPort)},password={password.Resource},abortConnect=false"))
             .WaitFor(server);
     }

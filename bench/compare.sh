@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# AspireKv next to what people would use instead, in one run on this machine (issue 5; docs/performance.md):
+# AspireKv next to what people would use instead, in one run on this machine (docs/performance.md):
 #   - AspireKv GET and PUT through the balancer (three backends) and directly against one backend; PUT with
 #     Redis's append-only file synced every second, then on every write;
 #   - etcd 3.4 (Debian's etcd-server), three members on loopback, through its v3 JSON gateway: put, and range

@@ -1,4 +1,5 @@
 using AspireKv.Backend.Replication;
+using AspireKv.Contracts;
 using StackExchange.Redis;
 
 namespace AspireKv.Backend.Redis;
@@ -6,12 +7,9 @@ namespace AspireKv.Backend.Redis;
 /// <summary>Registers the Redis adapters: the connection, the publisher, the replication log and the status channel.</summary>
 internal static class RedisServiceCollectionExtensions
 {
-    /// <summary>The name of the Redis connection string (the AppHost's Redis resource).</summary>
-    public const string RedisConnectionName = "redis";
-
     public static IHostApplicationBuilder AddRedisReplication(this IHostApplicationBuilder builder)
     {
-        builder.AddRedisClient(RedisConnectionName, settings =>
+        builder.AddRedisClient(ConnectionNames.Redis, settings =>
         {
             // Readiness is replication state, not Redis reachability: during an outage reads keep working.
             settings.DisableHealthChecks = true;
@@ -22,8 +20,8 @@ internal static class RedisServiceCollectionExtensions
         var services = builder.Services;
         services.AddSingleton(provider =>
         {
-            var redis = ConfigurationOptions.Parse(builder.Configuration.GetConnectionString(RedisConnectionName)
-                ?? throw new InvalidOperationException($"No connection string '{RedisConnectionName}'."));
+            var redis = ConfigurationOptions.Parse(builder.Configuration.GetConnectionString(ConnectionNames.Redis)
+                ?? throw new InvalidOperationException($"No connection string '{ConnectionNames.Redis}'."));
             ConfigureRedis(redis, builder.Configuration);
             return new RedisPublisher(redis);
         });

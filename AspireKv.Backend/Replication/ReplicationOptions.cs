@@ -47,6 +47,14 @@ internal sealed class ReplicationOptions
     [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
     public TimeSpan RestoreBarrier { get; set; } = TimeSpan.FromSeconds(3);
 
+    /// <summary>
+    /// How long a backend's place in a restore lasts unless it renews it (it does after every batch it writes back):
+    /// a backend that dies mid-restore holds the new epoch back for at most this long. Must exceed the time one
+    /// batch of <see cref="RestoreBatchSize"/> entries takes to write back.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
+    public TimeSpan RestoreMemberTtl { get; set; } = TimeSpan.FromSeconds(3);
+
     /// <summary>How long a session or strong read waits for this backend to apply the version it needs before answering 503.</summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00")]
     public TimeSpan ReadWaitTimeout { get; set; } = TimeSpan.FromSeconds(2);

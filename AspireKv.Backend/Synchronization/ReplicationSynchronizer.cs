@@ -182,8 +182,7 @@ internal sealed class ReplicationSynchronizer(
     {
         status.RestoreStarted();
         Log.RestoreStarted(logger, replica.Store.EntryCount);
-        var membership = _options.RestoreBarrier;
-        await log.JoinRestoreAsync(node.Name, _options.RestoreBarrier, membership, cancellationToken).ConfigureAwait(false);
+        await log.JoinRestoreAsync(node.Name, _options.RestoreBarrier, _options.RestoreMemberTtl, cancellationToken).ConfigureAwait(false);
 
         var batch = new List<ReplicationEntry>(_options.RestoreBatchSize);
         foreach (var (key, stored) in replica.Store.Entries)
@@ -193,7 +192,7 @@ internal sealed class ReplicationSynchronizer(
             if (batch.Count == _options.RestoreBatchSize)
             {
                 await log.WriteBackAsync(batch, status.HeadVersion, cancellationToken).ConfigureAwait(false);
-                await log.JoinRestoreAsync(node.Name, _options.RestoreBarrier, membership, cancellationToken).ConfigureAwait(false);
+                await log.JoinRestoreAsync(node.Name, _options.RestoreBarrier, _options.RestoreMemberTtl, cancellationToken).ConfigureAwait(false);
                 batch.Clear();
             }
         }

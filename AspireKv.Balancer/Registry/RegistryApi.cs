@@ -10,7 +10,7 @@ namespace AspireKv.Balancer.Registry;
 
 /// <summary>
 /// The registration API: backends register and renew with <c>PUT /registry/{name}</c>, withdraw with
-/// <c>DELETE</c>, and anyone can list what the balancer knows with <c>GET /registry</c>.
+/// <c>DELETE</c>, and operators list what the balancer knows with <c>GET /registry</c>; every route needs the cluster secret.
 /// </summary>
 internal static class RegistryApi
 {

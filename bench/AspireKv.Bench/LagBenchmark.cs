@@ -9,7 +9,7 @@ namespace AspireKv.Bench;
 /// <summary>
 /// Replication lag under a sustained write load. Starts redis-server and three backends; after 60,000 writes at full
 /// speed (warm-up), measures the maximum write throughput (32 concurrent writers spread over the backends), then
-/// writes at a share of that rate (issue 3 asks for half; other shares show how the lag depends on the load) and, for
+/// writes at a share of that rate (half is the figure the README reports; other shares show how the lag depends on the load) and, for
 /// one write in twenty, measures how long after its acknowledgement the other two backends serve it.
 /// </summary>
 /// <remarks>

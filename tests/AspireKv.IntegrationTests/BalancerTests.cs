@@ -33,8 +33,8 @@ public sealed class BalancerTests(GarnetAppFixture cluster) : ClusterTestBase(cl
         Assert.DoesNotContain(victim, load.ServedAfterFault);
         Assert.True(load.Requests > 100, $"Only {load.Requests} requests were made.");
 
-        await Cluster.WaitUntilStoppedAsync(victim, Cancellation);
-        await Cluster.ExecuteCommandAsync(victim, KnownResourceCommands.StartCommand, Cancellation);
+        await Cluster.Resources.WaitUntilStoppedAsync(victim, Cancellation);
+        await Cluster.Resources.ExecuteCommandAsync(victim, KnownResourceCommands.StartCommand, Cancellation);
         await WaitHealthyAsync(victim);
         await Eventually.HoldsAsync($"the balancer to send traffic to {victim} again", RestartDeadline, async token =>
         {

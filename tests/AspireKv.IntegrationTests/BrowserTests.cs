@@ -38,7 +38,7 @@ public sealed class BrowserTests(GarnetAppFixture cluster) : ClusterTestBase(clu
         await SetAndGetAsync(page, key, "Gustavo");
 
         const string victim = "backend-2";
-        await Cluster.ExecuteCommandAsync(victim, KnownResourceCommands.StopCommand, Cancellation);
+        await Cluster.Resources.ExecuteCommandAsync(victim, KnownResourceCommands.StopCommand, Cancellation);
         await Expect(page.Locator($"#cluster-panel tr[data-backend='{victim}']")).ToHaveAttributeAsync("data-state", "Down");
         await SetAndGetAsync(page, $"{key}-during", "Montevideo");
 

@@ -122,8 +122,8 @@ public abstract class ClusterScenarios(AspireKvAppFixture cluster) : ClusterTest
         const string victim = "backend-2";
         var key = await PrepareKeyOnEveryBackendAsync(nameof(StoppedBackend_KeepsClientsServed_AndCatchesUpWhenStarted));
 
-        await Cluster.ExecuteCommandAsync(victim, KnownResourceCommands.StopCommand, Cancellation);
-        await Cluster.WaitUntilStoppedAsync(victim, Cancellation);
+        await Cluster.Resources.ExecuteCommandAsync(victim, KnownResourceCommands.StopCommand, Cancellation);
+        await Cluster.Resources.WaitUntilStoppedAsync(victim, Cancellation);
 
         await AssertClientsServedWithoutAsync(victim, key);
         var missed = await WriteKeysAsync(key, count: 5);
@@ -145,7 +145,7 @@ public abstract class ClusterScenarios(AspireKvAppFixture cluster) : ClusterTest
 
         await AssertClientsServedWithoutAsync(victim, key);
         var missed = await WriteKeysAsync(key, count: 5);
-        await Cluster.WaitUntilStoppedAsync(victim, Cancellation);
+        await Cluster.Resources.WaitUntilStoppedAsync(victim, Cancellation);
 
         await RestartAndAssertCaughtUpAsync(victim, missed);
     }
@@ -177,7 +177,7 @@ public abstract class ClusterScenarios(AspireKvAppFixture cluster) : ClusterTest
 
     private async Task RestartAndAssertCaughtUpAsync(string victim, List<(string Key, byte[] Value)> missed)
     {
-        await Cluster.ExecuteCommandAsync(victim, KnownResourceCommands.StartCommand, Cancellation);
+        await Cluster.Resources.ExecuteCommandAsync(victim, KnownResourceCommands.StartCommand, Cancellation);
         await WaitHealthyAsync(victim);
 
         // Ready means caught up: everything written while it was down is there at once, without waiting.

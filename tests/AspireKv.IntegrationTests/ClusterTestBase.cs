@@ -70,7 +70,7 @@ public abstract class ClusterTestBase(AspireKvAppFixture cluster)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Cancellation);
         deadline.CancelAfter(RestartDeadline);
-        await Cluster.WaitHealthyAsync(resource, deadline.Token);
+        await Cluster.Resources.WaitHealthyAsync(resource, deadline.Token);
     }
 
     /// <summary>

@@ -20,7 +20,7 @@ public sealed class DashboardCommandTests(GarnetAppFixture cluster) : ClusterTes
         List<(string Key, byte[] Value)> written;
         try
         {
-            await Cluster.ExecuteCommandAsync(backend, "cut-off-redis", Cancellation);
+            await Cluster.Resources.ExecuteCommandAsync(backend, "cut-off-redis", Cancellation);
             await Eventually.HoldsAsync($"{backend}'s reads to be marked possibly stale", ReplicationDeadline, async token =>
             {
                 using var read = await Cluster.Client(backend).GetAsync(KvRoutes.Key(key), token);
@@ -45,7 +45,7 @@ public sealed class DashboardCommandTests(GarnetAppFixture cluster) : ClusterTes
         }
         finally
         {
-            await Cluster.ExecuteCommandAsync(backend, "reconnect-redis", Cancellation);
+            await Cluster.Resources.ExecuteCommandAsync(backend, "reconnect-redis", Cancellation);
         }
 
         await AssertConvergedWithAllWritesAsync(written);
@@ -58,13 +58,13 @@ public sealed class DashboardCommandTests(GarnetAppFixture cluster) : ClusterTes
         await Cluster.WaitUntilBalancerRoutesToAllAsync(Cancellation);
         try
         {
-            await Cluster.ExecuteCommandAsync(backend, "hang", Cancellation);
+            await Cluster.Resources.ExecuteCommandAsync(backend, "hang", Cancellation);
             await Eventually.HoldsAsync($"the balancer to take the hung {backend} out", RestartDeadline, async token =>
                 (await RegistryEntryAsync(backend, token))?.ActiveHealth == "Unhealthy", Cancellation);
         }
         finally
         {
-            await Cluster.ExecuteCommandAsync(backend, "resume", Cancellation);
+            await Cluster.Resources.ExecuteCommandAsync(backend, "resume", Cancellation);
         }
 
         await Eventually.HoldsAsync($"the balancer to take {backend} back", RestartDeadline, async token =>
@@ -77,9 +77,9 @@ public sealed class DashboardCommandTests(GarnetAppFixture cluster) : ClusterTes
         const string backend = "backend-3";
         await Cluster.WaitUntilBalancerRoutesToAllAsync(Cancellation);
 
-        await Cluster.ExecuteCommandAsync(backend, "crash", Cancellation);
-        await Cluster.WaitUntilStoppedAsync(backend, Cancellation);
-        await Cluster.ExecuteCommandAsync(backend, KnownResourceCommands.StartCommand, Cancellation);
+        await Cluster.Resources.ExecuteCommandAsync(backend, "crash", Cancellation);
+        await Cluster.Resources.WaitUntilStoppedAsync(backend, Cancellation);
+        await Cluster.Resources.ExecuteCommandAsync(backend, KnownResourceCommands.StartCommand, Cancellation);
         await WaitHealthyAsync(backend);
     }
 
@@ -93,7 +93,7 @@ public sealed class DashboardCommandTests(GarnetAppFixture cluster) : ClusterTes
             await WaitUntilEveryBackendHasAsync(key);
         }
 
-        await Cluster.ExecuteCommandAsync(Cluster.RedisServerResource, "restart-empty", Cancellation);
+        await Cluster.Resources.ExecuteCommandAsync(Cluster.RedisServerResource, "restart-empty", Cancellation);
         await WaitHealthyAsync(Cluster.RedisServerResource);
         await Eventually.HoldsAsync("writes to be accepted again", RestartDeadline, async token =>
         {

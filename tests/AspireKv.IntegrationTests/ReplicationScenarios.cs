@@ -5,6 +5,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Aspire.Hosting.ApplicationModel;
 using AspireKv.Contracts;
+using AspireKv.Testing;
 
 namespace AspireKv.IntegrationTests;
 
@@ -79,7 +80,7 @@ public abstract class ReplicationScenarios(AspireKvAppFixture cluster) : Cluster
         // The durable copy, which restarts and new backends load, holds the last write of every key.
         await using (var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(await Cluster.RedisConnectionStringAsync(Cancellation)))
         {
-            var stored = await redis.GetDatabase().HashGetAsync(AspireKvAppFixture.DurableCopyKey, [.. expected.Keys.Select(k => (StackExchange.Redis.RedisValue)k)]);
+            var stored = await redis.GetDatabase().HashGetAsync(BackendRedisKeys.DurableCopy, [.. expected.Keys.Select(k => (StackExchange.Redis.RedisValue)k)]);
             var wrong = expected.Keys.Zip(stored).Where(pair => DurableVersion(pair.Second) != expected[pair.First].Version)
                 .Select(pair => $"{pair.First}: durable copy v{DurableVersion(pair.Second)}, last write v{expected[pair.First].Version}").ToList();
             Assert.True(wrong.Count == 0, string.Join("; ", wrong));
@@ -90,13 +91,13 @@ public abstract class ReplicationScenarios(AspireKvAppFixture cluster) : Cluster
         const string newcomer = AspireKvAppFixture.StandbyBackend;
         try
         {
-            await Cluster.ExecuteCommandAsync(newcomer, KnownResourceCommands.StartCommand, Cancellation);
+            await Cluster.Resources.ExecuteCommandAsync(newcomer, KnownResourceCommands.StartCommand, Cancellation);
             await WaitHealthyAsync(newcomer);
             await AssertEveryBackendHoldsAsync(expected, [newcomer]);
         }
         finally
         {
-            await Cluster.ExecuteCommandAsync(newcomer, KnownResourceCommands.StopCommand, Cancellation);
+            await Cluster.Resources.ExecuteCommandAsync(newcomer, KnownResourceCommands.StopCommand, Cancellation);
         }
     }
 
@@ -194,8 +195,8 @@ public abstract class ReplicationScenarios(AspireKvAppFixture cluster) : Cluster
             return Task.CompletedTask;
         });
 
-        await Cluster.WaitUntilStoppedAsync(victim, Cancellation);
-        await Cluster.ExecuteCommandAsync(victim, KnownResourceCommands.StartCommand, Cancellation);
+        await Cluster.Resources.WaitUntilStoppedAsync(victim, Cancellation);
+        await Cluster.Resources.ExecuteCommandAsync(victim, KnownResourceCommands.StartCommand, Cancellation);
         await WaitHealthyAsync(victim);
         await AssertConvergedWithAllWritesAsync(acknowledged);
     }
@@ -274,7 +275,7 @@ public abstract class ReplicationScenarios(AspireKvAppFixture cluster) : Cluster
         await Cluster.WaitUntilBalancerRoutesToAllAsync(Cancellation);
         var before = await WriteKeysAsync(NewKey(nameof(RedisRestartedWithItsData_ClusterResumesWithEveryWrite)), count: 20);
 
-        await Cluster.ExecuteCommandAsync(Cluster.RedisServerResource, KnownResourceCommands.RestartCommand, Cancellation);
+        await Cluster.Resources.ExecuteCommandAsync(Cluster.RedisServerResource, KnownResourceCommands.RestartCommand, Cancellation);
         await WaitHealthyAsync(Cluster.RedisServerResource);
         var after = await WriteWhenAcceptedAsync(NewKey("after-restart"));
 
@@ -291,11 +292,11 @@ public abstract class ReplicationScenarios(AspireKvAppFixture cluster) : Cluster
             await WaitUntilEveryBackendHasAsync(key);
         }
 
-        await Cluster.ExecuteCommandAsync(Cluster.RedisServerResource, KnownResourceCommands.StopCommand, Cancellation);
-        await Cluster.WaitUntilStoppedAsync(Cluster.RedisServerResource, Cancellation);
+        await Cluster.Resources.ExecuteCommandAsync(Cluster.RedisServerResource, KnownResourceCommands.StopCommand, Cancellation);
+        await Cluster.Resources.WaitUntilStoppedAsync(Cluster.RedisServerResource, Cancellation);
         Directory.Delete(Cluster.RedisDataDirectory, recursive: true);
         Directory.CreateDirectory(Cluster.RedisDataDirectory);
-        await Cluster.ExecuteCommandAsync(Cluster.RedisServerResource, KnownResourceCommands.StartCommand, Cancellation);
+        await Cluster.Resources.ExecuteCommandAsync(Cluster.RedisServerResource, KnownResourceCommands.StartCommand, Cancellation);
         await WaitHealthyAsync(Cluster.RedisServerResource);
 
         var after = await WriteWhenAcceptedAsync(NewKey("after-empty-restart"));
@@ -317,7 +318,7 @@ public abstract class ReplicationScenarios(AspireKvAppFixture cluster) : Cluster
         var written = await WriteKeysAsync(NewKey(nameof(NewBackend_JoiningARunningCluster_StartsEmptyCatchesUpAndGetsTraffic)), count: 30);
         try
         {
-            await Cluster.ExecuteCommandAsync(newcomer, KnownResourceCommands.StartCommand, Cancellation);
+            await Cluster.Resources.ExecuteCommandAsync(newcomer, KnownResourceCommands.StartCommand, Cancellation);
             await WaitHealthyAsync(newcomer);
 
             await AssertConvergedWithAllWritesAsync(written, [.. AspireKvAppFixture.BackendNames, newcomer]);
@@ -331,7 +332,7 @@ public abstract class ReplicationScenarios(AspireKvAppFixture cluster) : Cluster
         }
         finally
         {
-            await Cluster.ExecuteCommandAsync(newcomer, KnownResourceCommands.StopCommand, Cancellation);
+            await Cluster.Resources.ExecuteCommandAsync(newcomer, KnownResourceCommands.StopCommand, Cancellation);
         }
     }
 

@@ -19,7 +19,7 @@ namespace AspireKv.Chaos.Checking;
 /// </list>
 /// A 500, or a 4xx other than 404 and 412 (the client sends only valid requests), is never excused.
 /// </summary>
-public sealed class ErrorWindowChecker(TimeSpan recoveryGrace)
+public sealed class ErrorWindowChecker(TimeSpan recoveryGrace) : IHistoryChecker
 {
     public CheckResult Check(ChaosHistory history)
     {

@@ -10,7 +10,7 @@ namespace AspireKv.Chaos.Checking;
 /// effect at any time after they were sent, or never. Keys are independent, so each is searched on its own, which keeps
 /// the search small.
 /// </summary>
-public sealed class LinearizabilityChecker
+public sealed class LinearizabilityChecker : IHistoryChecker
 {
     public const string Name = "strong reads and writes are linearizable";
 

@@ -8,7 +8,7 @@ namespace AspireKv.Chaos.Checking;
 /// acknowledged write wrote was lost (or overwritten by an older write), and nothing is held that no write could
 /// have written. This is the invariant a replication bug breaks first, and the cheapest to check.
 /// </summary>
-public sealed class LostWriteChecker
+public sealed class LostWriteChecker : IHistoryChecker
 {
     public const string Name = "no acknowledged write lost; replicas identical";
 

@@ -8,7 +8,7 @@ namespace AspireKv.Chaos.Checking;
 /// so it can never return something older than the newest such write the history knows of. Session reads may be
 /// served by any replica that has caught up to T; this is the promise that makes that safe for the client.
 /// </summary>
-public sealed class SessionChecker
+public sealed class SessionChecker : IHistoryChecker
 {
     public const string Name = "session reads never go back in time";
 

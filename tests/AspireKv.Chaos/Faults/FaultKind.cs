@@ -1,6 +1,6 @@
 namespace AspireKv.Chaos.Faults;
 
-/// <summary>The faults of design-target.md's failure model that the runner injects.</summary>
+/// <summary>The faults the runner injects: every kind of the failure model AspireKv promises to survive, one at a time (docs/architecture.md).</summary>
 public enum FaultKind
 {
     /// <summary>SIGKILL a backend, then start it again on the same port under the same name.</summary>

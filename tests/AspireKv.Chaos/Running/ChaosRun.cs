@@ -95,14 +95,15 @@ public static class ChaosRun
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(unrecovered);
-        return
+        IHistoryChecker[] checkers =
         [
-            new LostWriteChecker().Check(history),
-            new SessionChecker().Check(history),
-            new LinearizabilityChecker().Check(history),
-            new ErrorWindowChecker(options.RecoveryGrace).Check(history),
-            new CheckResult("the cluster recovers from every fault", history.Faults.Count, unrecovered),
+            new LostWriteChecker(),
+            new SessionChecker(),
+            new LinearizabilityChecker(),
+            new ErrorWindowChecker(options.RecoveryGrace),
+            new RecoveryChecker(unrecovered),
         ];
+        return [.. checkers.Select(checker => checker.Check(history))];
     }
 
     private static async Task<string> WriteHistoryAsync(ChaosHistory history, ChaosOptions options)

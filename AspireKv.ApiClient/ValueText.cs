@@ -1,9 +1,12 @@
 using System.Text;
 
-namespace AspireKv.Cli;
+namespace AspireKv.ApiClient;
 
-/// <summary>Values are bytes: shown as text when they are valid UTF-8, else as base64 with a marker.</summary>
-internal static class ValueText
+/// <summary>
+/// How a client shows a value, which is bytes: as text when it is valid UTF-8, else as <c>base64:</c> and its
+/// base64, so that nothing is lost and a binary value never passes for text.
+/// </summary>
+public static class ValueText
 {
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Hosting;
 
-namespace AspireKv.Balancer.Tests;
+namespace AspireKv.ServiceDefaults.Tests;
 
 public sealed class SharedSecretTests
 {
