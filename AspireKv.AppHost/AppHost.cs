@@ -50,4 +50,5 @@ if (settings.WithClient)
         .WithExternalHttpEndpoints();
 }
 
+builder.WithoutHttpsCertificates();
 builder.Build().Run();
