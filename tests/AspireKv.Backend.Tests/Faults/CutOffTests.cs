@@ -9,55 +9,62 @@ namespace AspireKv.Backend.Tests.Faults;
 /// <summary>The simulated cut from Redis, as the decorators of the two ports apply it, with in-memory adapters underneath.</summary>
 public sealed class CutOffTests
 {
+    // xUnit makes a new instance for every test, so each test has its own log and switch.
+    private readonly InMemoryReplicationLog _inner = new();
+    private readonly RedisFaultSwitch _faults = new();
+    private readonly CutOffReplicationLog _log;
+
+    public CutOffTests() => _log = new CutOffReplicationLog(_inner, _faults);
+
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
     private static WriteRequest Set(string key) => new(ChangeKind.Set, key, Encoding.UTF8.GetBytes("v"));
 
     private static byte[] Body(string key) => ReplicationMessageCodec.EncodeBody(ChangeKind.Set, key, Encoding.UTF8.GetBytes("v"), "test", null);
+
+    private static async Task<ReplicationEntry[]> ReadDurableCopyAsync(CutOffReplicationLog log, CancellationToken token)
+    {
+        var copy = new List<ReplicationEntry>();
+        await foreach (var entry in log.ReadDurableCopyAsync(token))
+        {
+            copy.Add(entry);
+        }
+
+        return [.. copy];
+    }
 
     private static PeerAnnouncement Announcement(string name) => new(name, null, Ready: true, AppliedVersion: 1, HeadVersion: 1, Keys: 1);
 
     [Fact]
     public async Task Log_WhileCut_EveryCallFailsAsUnreachable_AndNothingIsWritten()
     {
-        var inner = new InMemoryReplicationLog();
-        var faults = new RedisFaultSwitch();
-        var log = new CutOffReplicationLog(inner, faults);
-        var token = TestContext.Current.CancellationToken;
 
-        faults.Cut();
+        _faults.Cut();
 
-        await Assert.ThrowsAsync<ReplicationUnavailableException>(() => log.CommitAsync(Set("cut-commit"), Body("cut-commit"), 0, token));
-        await Assert.ThrowsAsync<ReplicationUnavailableException>(() => log.ReadStateAsync(token));
-        await Assert.ThrowsAsync<ReplicationUnavailableException>(() => log.ReadRangeAsync(1, 10, 10, token));
-        await Assert.ThrowsAsync<ReplicationUnavailableException>(async () =>
-        {
-            await foreach (var _ in log.ReadDurableCopyAsync(token))
-            {
-            }
-        });
-        await Assert.ThrowsAsync<ReplicationUnavailableException>(() => log.JoinRestoreAsync("n", TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1), token));
-        await Assert.ThrowsAsync<ReplicationUnavailableException>(() => log.WriteBackAsync([], 0, token));
-        await Assert.ThrowsAsync<ReplicationUnavailableException>(() => log.LeaveRestoreAsync("n", token));
-        await Assert.ThrowsAsync<ReplicationUnavailableException>(() => log.TryCompleteRestoreAsync("e", token));
-        await Assert.ThrowsAsync<ReplicationUnavailableException>(() => log.InvalidateEpochAsync("e", token));
-        Assert.Equal(0, (await inner.ReadStateAsync(token)).Head);
+        await Assert.ThrowsAsync<ReplicationUnavailableException>(() => _log.CommitAsync(Set("cut-commit"), Body("cut-commit"), 0, Token));
+        await Assert.ThrowsAsync<ReplicationUnavailableException>(() => _log.ReadStateAsync(Token));
+        await Assert.ThrowsAsync<ReplicationUnavailableException>(() => _log.ReadRangeAsync(1, 10, 10, Token));
+        await Assert.ThrowsAsync<ReplicationUnavailableException>(() => ReadDurableCopyAsync(_log, Token));
+        await Assert.ThrowsAsync<ReplicationUnavailableException>(() => _log.JoinRestoreAsync("n", TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1), Token));
+        await Assert.ThrowsAsync<ReplicationUnavailableException>(() => _log.WriteBackAsync([], 0, Token));
+        await Assert.ThrowsAsync<ReplicationUnavailableException>(() => _log.LeaveRestoreAsync("n", Token));
+        await Assert.ThrowsAsync<ReplicationUnavailableException>(() => _log.TryCompleteRestoreAsync("e", Token));
+        await Assert.ThrowsAsync<ReplicationUnavailableException>(() => _log.InvalidateEpochAsync("e", Token));
+        Assert.Equal(0, (await _inner.ReadStateAsync(Token)).Head);
     }
 
     [Fact]
     public async Task Log_CutAfterSubscribing_DropsWhatArrives_AndReconnectingAsksForACatchUp()
     {
-        var inner = new InMemoryReplicationLog();
-        var faults = new RedisFaultSwitch();
-        var log = new CutOffReplicationLog(inner, faults);
-        var token = TestContext.Current.CancellationToken;
         var received = new List<long>();
         var reconnections = 0;
-        await log.SubscribeAsync(entry => received.Add(entry.Version), () => reconnections++, token);
+        await _log.SubscribeAsync(entry => received.Add(entry.Version), () => reconnections++, Token);
 
-        await inner.CommitAsync(Set("cut-before"), Body("cut-before"), 0, token);
-        faults.Cut();
-        await inner.CommitAsync(Set("cut-during"), Body("cut-during"), 0, token);
-        faults.Reconnect();
-        await inner.CommitAsync(Set("cut-after"), Body("cut-after"), 0, token);
+        await _inner.CommitAsync(Set("cut-before"), Body("cut-before"), 0, Token);
+        _faults.Cut();
+        await _inner.CommitAsync(Set("cut-during"), Body("cut-during"), 0, Token);
+        _faults.Reconnect();
+        await _inner.CommitAsync(Set("cut-after"), Body("cut-after"), 0, Token);
 
         Assert.Equal([1, 3], received);
         Assert.Equal(1, reconnections);
@@ -66,32 +73,24 @@ public sealed class CutOffTests
     [Fact]
     public async Task Log_NotCut_PassesEveryCallThrough()
     {
-        var inner = new InMemoryReplicationLog();
-        var log = new CutOffReplicationLog(inner, new RedisFaultSwitch());
-        var token = TestContext.Current.CancellationToken;
 
-        var result = await log.CommitAsync(Set("cut-never"), Body("cut-never"), 0, token);
-        var copy = new List<ReplicationEntry>();
-        await foreach (var entry in log.ReadDurableCopyAsync(token))
-        {
-            copy.Add(entry);
-        }
+        var result = await _log.CommitAsync(Set("cut-never"), Body("cut-never"), 0, Token);
+        var copy = await ReadDurableCopyAsync(_log, Token);
 
         Assert.Equal(new CommitResult(CommitStatus.Committed, 1), result);
         Assert.Equal("cut-never", Assert.Single(copy).Key);
-        Assert.Equal(1, (await log.ReadStateAsync(token)).Head);
+        Assert.Equal(1, (await _log.ReadStateAsync(Token)).Head);
     }
 
     [Fact]
     public async Task PeerChannel_WhileCut_NeitherSendsNorReceives()
     {
+        List<string> heard = [], sentByUs = [];
         var inner = new InMemoryPeerChannel();
+        await inner.SubscribeAsync(announcement => sentByUs.Add(announcement.Name), TestContext.Current.CancellationToken);
         var faults = new RedisFaultSwitch();
         var channel = new CutOffPeerChannel(inner, faults);
-        var heard = new List<string>();
         await channel.SubscribeAsync(announcement => heard.Add(announcement.Name), TestContext.Current.CancellationToken);
-        var sentByUs = new List<string>();
-        await inner.SubscribeAsync(announcement => sentByUs.Add(announcement.Name), TestContext.Current.CancellationToken);
 
         faults.Cut();
         channel.Publish(Announcement("us-while-cut"));
