@@ -1,5 +1,5 @@
-using AspireKv.Contracts;
 using AspireKv.AppHost;
+using AspireKv.Contracts;
 
 var builder = DistributedApplication.CreateBuilder(args);
 var settings = AppHostSettings.From(builder.Configuration, builder.AppHostDirectory);

@@ -1,15 +1,15 @@
+using System.Net.Http.Headers;
 using AspireKv.Backend.Api;
+using AspireKv.Backend.Diagnostics;
 using AspireKv.Backend.Faults;
 using AspireKv.Backend.KeyValue;
-using AspireKv.Backend.Synchronization;
-using AspireKv.Backend.Diagnostics;
 using AspireKv.Backend.Membership;
 using AspireKv.Backend.Node;
 using AspireKv.Backend.Registration;
 using AspireKv.Backend.Replication;
 using AspireKv.Backend.Storage;
+using AspireKv.Backend.Synchronization;
 using AspireKv.Contracts;
-using System.Net.Http.Headers;
 using Microsoft.Extensions.Options;
 using Polly;
 

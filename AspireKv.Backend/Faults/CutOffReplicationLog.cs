@@ -6,7 +6,8 @@ namespace AspireKv.Backend.Faults;
 /// <summary>
 /// The replication log as a backend cut off from Redis sees it: while <see cref="RedisFaultSwitch"/> is cut,
 /// every call fails as an unreachable Redis would, and every entry that arrives is lost. The log underneath
-/// never knows about the simulation.
+/// never knows about the simulation. A call already under way when the cut comes finishes, as one already on the
+/// wire would with a real cut; a commit that finishes that way is still published.
 /// </summary>
 internal sealed class CutOffReplicationLog(IReplicationLog inner, RedisFaultSwitch faults) : IReplicationLog
 {
@@ -39,12 +40,11 @@ internal sealed class CutOffReplicationLog(IReplicationLog inner, RedisFaultSwit
         }
     }
 
-    public Task SubscribeAsync(Action<ReplicationEntry> onEntry, Action onReconnected, CancellationToken cancellationToken)
+    public async Task SubscribeAsync(Action<ReplicationEntry> onEntry, Action onReconnected, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(onEntry);
         faults.ThrowIfCutOff();
-        faults.Reconnected += onReconnected;
-        return inner.SubscribeAsync(
+        await inner.SubscribeAsync(
             entry =>
             {
                 if (!faults.CutOff)
@@ -53,7 +53,9 @@ internal sealed class CutOffReplicationLog(IReplicationLog inner, RedisFaultSwit
                 }
             },
             onReconnected,
-            cancellationToken);
+            cancellationToken).ConfigureAwait(false);
+        // Only once subscribed: a subscription that failed is tried again, and each attempt would add a handler.
+        faults.Reconnected += onReconnected;
     }
 
     public Task JoinRestoreAsync(string node, TimeSpan barrier, TimeSpan membershipTtl, CancellationToken cancellationToken)

@@ -21,7 +21,8 @@ internal static class CommitScript
     /// KEYS: sequence, durable copy, recent log, epoch, idempotency record ('' key when none).
     /// ARGV: key, body, log length, kind ('S' or 'D'), condition ('', '*', 'E' or a version),
     /// highest version the writer has seen, idempotency TTL in seconds, the write's <see cref="IdempotencyFingerprint"/>.
-    /// The idempotency record holds 'version:fingerprint'.
+    /// The idempotency record holds 'version:fingerprint'; one in any other shape cannot show that a retry is the same
+    /// write, so it is refused as a reused key.
     /// Returns {code, version}, the code a <see cref="CommitStatus"/> value.
     /// </summary>
     public const string Source = """
@@ -32,6 +33,7 @@ internal static class CommitScript
           local prior = redis.call('GET', KEYS[5])
           if prior then
             local colon = string.find(prior, ':', 1, true)
+            if not colon then return {6, 0} end
             local priorVersion = tonumber(string.sub(prior, 1, colon - 1))
             if string.sub(prior, colon + 1) ~= ARGV[8] then return {6, priorVersion} end
             return {5, priorVersion}

@@ -109,7 +109,7 @@ public abstract class AspireKvAppFixture : IAsyncLifetime
         var proxy = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"127.0.0.1:{_redisProxy.Port}");
         var redisPassword = builder.Resources.OfType<ParameterResource>().Single(p => p.Name == "redis-password");
         builder.CreateResourceBuilder<ProjectResource>(IsolatableBackend)
-            .WithEnvironment("ConnectionStrings__redis", ReferenceExpression.Create($"{proxy},password={redisPassword},abortConnect=false"));
+            .WithEnvironment($"ConnectionStrings__{ConnectionNames.Redis}", ReferenceExpression.Create($"{proxy},password={redisPassword},abortConnect=false"));
 
         var clusterSecret = builder.Resources.OfType<ParameterResource>().Single(p => p.Name == "cluster-secret");
 

@@ -86,7 +86,7 @@ public abstract class ClusterScenarios(AspireKvAppFixture cluster) : ClusterTest
     public async Task Put_BadInput_Is4xxProblemDetails()
     {
         using var tooLarge = await Cluster.Balancer.PutAsync(
-            KvRoutes.Key(NewKey("large")), new ByteArrayContent(new byte[(1024 * 1024) + 1]), Cancellation);
+            KvRoutes.Key(NewKey("large")), new ByteArrayContent(new byte[KvLimits.DefaultMaxValueBytes + 1]), Cancellation);
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooLarge.StatusCode);
         Assert.Equal("application/problem+json", tooLarge.Content.Headers.ContentType?.MediaType);
 

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
-using Aspire.Hosting.Testing;
 using AspireKv.Contracts;
 using StackExchange.Redis;
 
@@ -47,8 +46,7 @@ public sealed class SecurityTests(GarnetAppFixture cluster) : ClusterTestBase(cl
     {
         await Cluster.WaitUntilBalancerRoutesToAllAsync(Cancellation);
         var forgedKey = NewKey("forged");
-        var connection = await Cluster.App.GetConnectionStringAsync("redis", Cancellation);
-        await using var redis = await ConnectionMultiplexer.ConnectAsync(connection!);
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(await Cluster.RedisConnectionStringAsync(Cancellation));
 
         // A well-formed message with a version far ahead, once unsigned and once signed with a guessed key.
         var body = new List<byte> { 1, (byte)'S' };

@@ -32,7 +32,7 @@ internal sealed class InProcessBackend : IAsyncDisposable
 
     public HttpClient Admin { get; }
 
-    public static async Task<InProcessBackend> StartAsync(int maxValueBytes = 1024 * 1024)
+    public static async Task<InProcessBackend> StartAsync(int maxValueBytes = AspireKv.Contracts.KvLimits.DefaultMaxValueBytes)
     {
         var log = new InMemoryReplicationLog();
         var builder = WebApplication.CreateBuilder(

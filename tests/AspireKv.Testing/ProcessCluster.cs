@@ -125,7 +125,7 @@ public sealed class ProcessCluster(string repositoryRoot, string configuration =
         var address = new Uri($"http://127.0.0.1:{Text(port)}");
         var backend = Create(name, port, StartInfo("dotnet", [.. Service("AspireKv.Backend"), "--urls", address.ToString()],
         [
-            ("ConnectionStrings__redis", $"127.0.0.1:{Text(redisPort)},abortConnect=false,connectTimeout=1000"),
+            ($"ConnectionStrings__{AspireKv.Contracts.ConnectionNames.Redis}", $"127.0.0.1:{Text(redisPort)},abortConnect=false,connectTimeout=1000"),
             ("Node__Name", name),
             ("Node__PublicUrl", address.ToString()),
             ("Registration__Enabled", balancer is null ? "false" : "true"),
@@ -175,7 +175,7 @@ public sealed class ProcessCluster(string repositoryRoot, string configuration =
         {
             try
             {
-                using var response = await http.GetAsync(new Uri(address, "/health")).ConfigureAwait(false);
+                using var response = await http.GetAsync(new Uri(address, AspireKv.Contracts.HealthRoutes.Readiness)).ConfigureAwait(false);
                 return response.IsSuccessStatusCode;
             }
             catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)

@@ -3,7 +3,7 @@ using AspireKv.Testing;
 namespace AspireKv.Backend.Tests.Api;
 
 /// <summary>Tests against one whole in-process backend (<see cref="InProcessBackend"/>), started before each test and stopped after it.</summary>
-public abstract class InProcessBackendTests(int maxValueBytes = 1024 * 1024) : IAsyncLifetime
+public abstract class InProcessBackendTests(int maxValueBytes = AspireKv.Contracts.KvLimits.DefaultMaxValueBytes) : IAsyncLifetime
 {
     private InProcessBackend? _backend;
 

@@ -5,7 +5,7 @@ namespace AspireKv.Backend.Tests.Api;
 /// <summary>Each limit of the key-value API at its edge and one past it, on a whole in-process backend.</summary>
 public sealed class LimitsTests() : InProcessBackendTests(MaxValueBytes)
 {
-    private const int MaxValueBytes = 1024 * 1024;
+    private const int MaxValueBytes = AspireKv.Contracts.KvLimits.DefaultMaxValueBytes;
 
     private HttpClient Client => Backend.Client;
 

@@ -120,7 +120,7 @@ public sealed class UnsettledWriteTests
             context.Response.Headers[KvHeaders.ServedBy] = backend.Name;
             return next(context);
         });
-        app.MapGet("/health", () => Results.Ok());
+        app.MapGet(AspireKv.Contracts.HealthRoutes.Readiness, () => Results.Ok());
         app.MapGet("/kv/{key}", (HttpContext context) =>
         {
             backend.CountGet();
