@@ -141,14 +141,14 @@ internal static class KeyValueApi
         }
         catch (ReplicationUnavailableException exception) when (exception.OutcomeUnknown)
         {
-            // The commit may have run in Redis before the connection failed: saying "nothing was written" could
-            // be false, and a client that believed it could lose track of a write. 504: the gateway's upstream did
-            // not answer.
+            // The commit may have run in Redis before the connection failed, or ran without enough replicas confirming
+            // it: saying "nothing was written" could be false, and a client that believed it could lose track of a
+            // write. 504: the gateway's upstream did not answer.
             return TypedResults.Problem(
                 statusCode: StatusCodes.Status504GatewayTimeout,
                 title: "Write outcome unknown",
-                detail: "The connection to Redis failed while the write was in flight: it may or may not have been committed. "
-                    + "Retry with the same Idempotency-Key to learn its version, or read the key. " + exception.Message);
+                detail: "The write may or may not have been committed: " + exception.Message
+                    + " Retry with the same Idempotency-Key to learn its version, or read the key.");
         }
         catch (ReplicationUnavailableException exception)
         {

@@ -13,13 +13,14 @@ namespace AspireKv.Backend.Redis;
 /// </summary>
 internal sealed class RedisReplicationLog(
     IConnectionMultiplexer redis,
+    RedisCommitConnection commits,
     RedisPublisher publisher,
     IOptions<ReplicationOptions> options,
     ReplicationSigner signer,
     ReplicationMetrics metrics,
     ILogger<RedisReplicationLog> logger) : IReplicationLog
 {
-    private static readonly string[] TransientServerErrors = ["LOADING", "BUSY", "MASTERDOWN", "TRYAGAIN", "READONLY"];
+    private static readonly string[] TransientServerErrors = ["LOADING", "BUSY", "MASTERDOWN", "TRYAGAIN", "READONLY", "NOREPLICAS"];
     private readonly RedisReplicationKeys _keys = new(options.Value.KeyPrefix);
     private readonly int _logLength = options.Value.LogLength;
 
@@ -29,7 +30,7 @@ internal sealed class RedisReplicationLog(
     {
         ArgumentNullException.ThrowIfNull(request);
         RedisKey idempotency = request.IdempotencyKey is { } idempotencyKey ? _keys.Idempotency(idempotencyKey) : string.Empty;
-        var result = (RedisResult[])(await Guard(() => Database.ScriptEvaluateAsync(
+        var (answer, acknowledgements) = await Guard(() => commits.EvaluateAsync(
             CommitScript.Source,
             [_keys.Sequence, _keys.DurableCopy, _keys.RecentLog, _keys.Epoch, idempotency],
             [
@@ -41,7 +42,8 @@ internal sealed class RedisReplicationLog(
                 highestKnownVersion,
                 (long)KvLimits.IdempotencyWindow.TotalSeconds,
                 request.IdempotencyKey is null ? string.Empty : IdempotencyFingerprint.Of(request),
-            ])).ConfigureAwait(false))!;
+            ])).ConfigureAwait(false);
+        var result = (RedisResult[])answer!;
         var code = (long)result[0];
         var version = (long)result[1];
         if (!Enum.IsDefined((CommitStatus)code))
@@ -50,6 +52,16 @@ internal sealed class RedisReplicationLog(
         }
 
         var status = (CommitStatus)code;
+        if (!ReplicaAcknowledgement.IsSettled(status, acknowledgements, commits.RequiredAcks))
+        {
+            // Committed on the primary, but not known to be on enough replicas: losing the primary now could lose it.
+            // Not published either, so no backend serves a write that may yet disappear.
+            throw new ReplicationUnavailableException(
+                $"Redis committed the write as version {version} but only {acknowledgements} of the {commits.RequiredAcks} replicas required confirmed it in time.",
+                new TimeoutException("WAIT"),
+                outcomeUnknown: true);
+        }
+
         if (status == CommitStatus.Committed)
         {
             PublishCommitted(version, body);
@@ -60,13 +72,13 @@ internal sealed class RedisReplicationLog(
 
     public async Task<ClusterState> ReadStateAsync(CancellationToken cancellationToken)
     {
-        var values = await Guard(() => Database.StringGetAsync([_keys.Sequence, _keys.Epoch])).ConfigureAwait(false);
+        var values = await Guard(() => Database.StringGetAsync([_keys.Sequence, _keys.Epoch], CommandFlags.DemandMaster)).ConfigureAwait(false);
         return new ClusterState(values[0].IsNull ? 0 : (long)values[0], values[1].IsNull ? null : values[1].ToString());
     }
 
     public async Task<IReadOnlyList<ReplicationEntry>> ReadRangeAsync(long fromVersion, long toVersion, int limit, CancellationToken cancellationToken)
     {
-        var messages = await Guard(() => Database.SortedSetRangeByScoreAsync(_keys.RecentLog, fromVersion, toVersion, take: limit)).ConfigureAwait(false);
+        var messages = await Guard(() => Database.SortedSetRangeByScoreAsync(_keys.RecentLog, fromVersion, toVersion, take: limit, flags: CommandFlags.DemandMaster)).ConfigureAwait(false);
         var entries = new List<ReplicationEntry>(messages.Length);
         foreach (var message in messages)
         {
@@ -81,7 +93,7 @@ internal sealed class RedisReplicationLog(
 
     public async IAsyncEnumerable<ReplicationEntry> ReadDurableCopyAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var fields = Database.HashScanAsync(_keys.DurableCopy, pageSize: 1_000);
+        var fields = Database.HashScanAsync(_keys.DurableCopy, pageSize: 1_000, flags: CommandFlags.DemandMaster);
         await using var enumerator = fields.GetAsyncEnumerator(cancellationToken);
         while (true)
         {
@@ -142,7 +154,7 @@ internal sealed class RedisReplicationLog(
         Guard(() => Database.ScriptEvaluateAsync(
             RestoreScripts.Join,
             [_keys.RestoreBarrier, _keys.RestoreMembers, _keys.RestoreMember(node)],
-            [node, (long)barrier.TotalMilliseconds, (long)membershipTtl.TotalMilliseconds]));
+            [node, (long)barrier.TotalMilliseconds, (long)membershipTtl.TotalMilliseconds], CommandFlags.DemandMaster));
 
     public Task WriteBackAsync(IReadOnlyList<ReplicationEntry> entries, long highestSeenVersion, CancellationToken cancellationToken)
     {
@@ -158,25 +170,25 @@ internal sealed class RedisReplicationLog(
             arguments[3 + (i * 3)] = entry.Version;
         }
 
-        return Guard(() => Database.ScriptEvaluateAsync(RestoreScripts.WriteBack, [_keys.Sequence, _keys.DurableCopy], arguments));
+        return Guard(() => Database.ScriptEvaluateAsync(RestoreScripts.WriteBack, [_keys.Sequence, _keys.DurableCopy], arguments, CommandFlags.DemandMaster));
     }
 
     public Task LeaveRestoreAsync(string node, CancellationToken cancellationToken) =>
-        Guard(() => Database.ScriptEvaluateAsync(RestoreScripts.Leave, [_keys.RestoreMembers, _keys.RestoreMember(node)], [node]));
+        Guard(() => Database.ScriptEvaluateAsync(RestoreScripts.Leave, [_keys.RestoreMembers, _keys.RestoreMember(node)], [node], CommandFlags.DemandMaster));
 
     public async Task<string?> TryCompleteRestoreAsync(string newEpoch, CancellationToken cancellationToken)
     {
         // The script checks that the members are still these: one that joins meanwhile makes it answer nil, and the
         // next attempt reads them again.
-        var members = await Guard(() => Database.SetMembersAsync(_keys.RestoreMembers)).ConfigureAwait(false);
+        var members = await Guard(() => Database.SetMembersAsync(_keys.RestoreMembers, CommandFlags.DemandMaster)).ConfigureAwait(false);
         RedisKey[] keys = [_keys.Epoch, _keys.RestoreBarrier, _keys.RestoreMembers, .. members.Select(m => _keys.RestoreMember(m.ToString()))];
         RedisValue[] arguments = [newEpoch, .. members];
-        var result = await Guard(() => Database.ScriptEvaluateAsync(RestoreScripts.TryComplete, keys, arguments)).ConfigureAwait(false);
+        var result = await Guard(() => Database.ScriptEvaluateAsync(RestoreScripts.TryComplete, keys, arguments, CommandFlags.DemandMaster)).ConfigureAwait(false);
         return result.IsNull ? null : result.ToString();
     }
 
     public Task InvalidateEpochAsync(string epoch, CancellationToken cancellationToken) =>
-        Guard(() => Database.ScriptEvaluateAsync(RestoreScripts.Invalidate, [_keys.Epoch], [epoch]));
+        Guard(() => Database.ScriptEvaluateAsync(RestoreScripts.Invalidate, [_keys.Epoch], [epoch], CommandFlags.DemandMaster));
 
     private bool TryDecode(RedisValue message, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out ReplicationEntry? entry)
     {
@@ -214,6 +226,8 @@ internal sealed class RedisReplicationLog(
     {
         RedisConnectionException { FailureType: ConnectionFailureType.UnableToConnect or ConnectionFailureType.UnableToResolvePhysicalConnection } => false,
         RedisTimeoutException { Commandstatus: CommandStatus.WaitingToBeSent } => false,
+        // A primary that has too few replicas refuses a write before running it.
+        RedisServerException server when server.Message.StartsWith("NOREPLICAS", StringComparison.Ordinal) => false,
         _ => true,
     };
 

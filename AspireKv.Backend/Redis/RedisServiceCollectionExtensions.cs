@@ -1,5 +1,6 @@
 using AspireKv.Backend.Replication;
 using AspireKv.Contracts;
+using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
 namespace AspireKv.Backend.Redis;
@@ -18,12 +19,16 @@ internal static class RedisServiceCollectionExtensions
         }, redis => ConfigureRedis(redis, builder.Configuration));
 
         var services = builder.Services;
+        services.AddSingleton(_ => new RedisPublisher(ConnectionOptions(builder.Configuration)));
         services.AddSingleton(provider =>
         {
-            var redis = ConfigurationOptions.Parse(builder.Configuration.GetConnectionString(ConnectionNames.Redis)
-                ?? throw new InvalidOperationException($"No connection string '{ConnectionNames.Redis}'."));
-            ConfigureRedis(redis, builder.Configuration);
-            return new RedisPublisher(redis);
+            var redis = ConnectionOptions(builder.Configuration);
+            var replication = provider.GetRequiredService<IOptions<ReplicationOptions>>().Value;
+            return new RedisCommitConnection(
+                redis,
+                ReplicaAcknowledgement.Required(replication.MinReplicaAcks, behindSentinel: !string.IsNullOrEmpty(redis.ServiceName)),
+                replication.ReplicaAckTimeout,
+                CommitConnections);
         });
         services.AddSingleton<RedisReplicationLog>();
         services.AddSingleton<RedisPeerChannel>();
@@ -31,6 +36,17 @@ internal static class RedisServiceCollectionExtensions
             provider => provider.GetRequiredService<RedisReplicationLog>(),
             provider => provider.GetRequiredService<RedisPeerChannel>());
         return builder;
+    }
+
+    // Each connection holds one commit's WAIT at a time; a few let commits from concurrent clients wait side by side.
+    private const int CommitConnections = 4;
+
+    private static ConfigurationOptions ConnectionOptions(IConfiguration configuration)
+    {
+        var redis = ConfigurationOptions.Parse(configuration.GetConnectionString(ConnectionNames.Redis)
+            ?? throw new InvalidOperationException($"No connection string '{ConnectionNames.Redis}'."));
+        ConfigureRedis(redis, configuration);
+        return redis;
     }
 
     /// <summary>The backend's settings of its Redis connections, on top of the connection string's.</summary>

@@ -21,6 +21,18 @@ internal sealed class ReplicationOptions
     /// </summary>
     public string? SigningKey { get; set; }
 
+    /// <summary>
+    /// How many of Redis's replicas must have received a write before it is acknowledged (Redis's <c>WAIT</c>), so
+    /// that it survives the loss of the primary. Unset: 1 when the connection string names a Sentinel service
+    /// (<c>serviceName=</c>), else 0, since a single Redis has no replica to wait for.
+    /// </summary>
+    [Range(0, 16)]
+    public int? MinReplicaAcks { get; set; }
+
+    /// <summary>How long a write waits for <see cref="MinReplicaAcks"/> replicas before it is answered "outcome unknown".</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:00:10")]
+    public TimeSpan ReplicaAckTimeout { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>How many recent writes the log keeps for replicas that missed messages.</summary>
     [Range(100, 10_000_000)]
     public int LogLength { get; set; } = 100_000;

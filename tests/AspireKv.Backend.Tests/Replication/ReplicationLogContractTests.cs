@@ -390,7 +390,7 @@ public sealed class InMemoryReplicationLogContractTests : ReplicationLogContract
 public abstract class RedisReplicationLogContractTests(RedisServerKind server) : ReplicationLogContractTests, IAsyncLifetime
 {
     private readonly List<ConnectionMultiplexer> _connections = [];
-    private readonly List<RedisPublisher> _publishers = [];
+    private readonly List<IAsyncDisposable> _publishers = [];
     private LocalRedisServer? _server;
     private ServiceProvider? _services;
 
@@ -462,15 +462,18 @@ public abstract class RedisReplicationLogContractTests(RedisServerKind server) :
         Assert.InRange(serverNow, DateTimeOffset.UtcNow.AddSeconds(-5), DateTimeOffset.UtcNow.AddSeconds(5));
     }
 
-    private IServer Server => _connections[0].GetServer(_connections[0].GetEndPoints()[0]);
+    private protected IServer Server => _connections[0].GetServer(_connections[0].GetEndPoints()[0]);
 
-    private async Task<IReplicationLog[]> CreateLogsAsync(string prefix, int count, int logLength = 1_000)
+    private protected string ConnectionString => _server!.ConnectionString;
+
+    private protected async Task<IReplicationLog[]> CreateLogsAsync(string prefix, int count, int logLength = 1_000, int requiredAcks = 0, string? connectionString = null)
     {
+        connectionString ??= _server!.ConnectionString;
         var options = Options.Create(new ReplicationOptions { KeyPrefix = prefix, LogLength = logLength });
         var logs = new IReplicationLog[count];
         for (var i = 0; i < count; i++)
         {
-            var connection = await ConnectionMultiplexer.ConnectAsync(_server!.ConnectionString + ",allowAdmin=true");
+            var connection = await ConnectionMultiplexer.ConnectAsync(connectionString + ",allowAdmin=true");
             lock (_connections)
             {
                 _connections.Add(connection);
@@ -478,13 +481,15 @@ public abstract class RedisReplicationLogContractTests(RedisServerKind server) :
 
             var metrics = new ReplicationMetrics(
                 _services!.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), new Replica(new KeyValueStore()), new ReplicationStatus());
-            var publisher = new RedisPublisher(ConfigurationOptions.Parse(_server.ConnectionString));
+            var publisher = new RedisPublisher(ConfigurationOptions.Parse(connectionString));
+            var commits = new RedisCommitConnection(ConfigurationOptions.Parse(connectionString), requiredAcks, TimeSpan.FromMilliseconds(200), connections: 2);
             lock (_connections)
             {
                 _publishers.Add(publisher);
+                _publishers.Add(commits);
             }
 
-            logs[i] = new RedisReplicationLog(connection, publisher, options, new ReplicationSigner("contract key"), metrics, NullLogger<RedisReplicationLog>.Instance);
+            logs[i] = new RedisReplicationLog(connection, commits, publisher, options, new ReplicationSigner("contract key"), metrics, NullLogger<RedisReplicationLog>.Instance);
         }
 
         await logs[0].TryCompleteRestoreAsync("epoch-1", TestContext.Current.CancellationToken);
@@ -513,7 +518,44 @@ public abstract class RedisReplicationLogContractTests(RedisServerKind server) :
     }
 }
 
-public sealed class RedisServerReplicationLogContractTests() : RedisReplicationLogContractTests(RedisServerKind.RedisServer);
+/// <summary>On redis-server, which also has replicas: a write waits for them before it is acknowledged.</summary>
+public sealed class RedisServerReplicationLogContractTests() : RedisReplicationLogContractTests(RedisServerKind.RedisServer)
+{
+    [Fact]
+    public async Task Commit_WaitingForAReplicaThatIsNotThere_IsOutcomeUnknown_AndSoIsItsReplay()
+    {
+        var log = (await CreateLogsAsync($"contract-{Guid.NewGuid():N}", 1, requiredAcks: 1))[0];
+
+        var first = await Assert.ThrowsAsync<ReplicationUnavailableException>(() => SetAsync(log, "k", "v", idempotencyKey: "unreplicated"));
+        var replay = await Assert.ThrowsAsync<ReplicationUnavailableException>(() => SetAsync(log, "k", "v", idempotencyKey: "unreplicated"));
+
+        // The primary has it (a retry is answered from its record), but no replica confirmed it, either time.
+        Assert.True(first.OutcomeUnknown);
+        Assert.True(replay.OutcomeUnknown);
+        Assert.Contains("0 of the 1 replicas", replay.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Commit_WithAReplicaAttached_IsAcknowledgedOnceTheReplicaHasIt()
+    {
+        var log = (await CreateLogsAsync($"contract-{Guid.NewGuid():N}", 1, requiredAcks: 1))[0];
+        await using var replica = await LocalRedisServer.StartAsync(RedisServerKind.RedisServer, Cancellation);
+        await using (var toReplica = await ConnectionMultiplexer.ConnectAsync(replica.ConnectionString + ",allowAdmin=true"))
+        {
+            var replicaServer = toReplica.GetServer(toReplica.GetEndPoints()[0]);
+            await replicaServer.ReplicaOfAsync(Server.EndPoint);
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Cancellation);
+            deadline.CancelAfter(TimeSpan.FromSeconds(30));
+            while ((await replicaServer.InfoRawAsync("replication"))?.Contains("master_link_status:up", StringComparison.Ordinal) != true)
+            {
+                await Task.Delay(50, deadline.Token);
+            }
+        }
+
+        Assert.Equal(new CommitResult(CommitStatus.Committed, 1), await SetAsync(log, "k", "v", idempotencyKey: "replicated"));
+        Assert.Equal(new CommitResult(CommitStatus.Replayed, 1), await SetAsync(log, "k", "v", idempotencyKey: "replicated"));
+    }
+}
 
 /// <summary>On Garnet, started from the product's own host, with the settings the AppHost runs it with.</summary>
 public sealed class GarnetReplicationLogContractTests() : RedisReplicationLogContractTests(RedisServerKind.Garnet);

@@ -1,0 +1,78 @@
+using StackExchange.Redis;
+
+namespace AspireKv.Backend.Redis;
+
+/// <summary>
+/// The connections commits run on: each commit script is sent together with a <c>WAIT</c> for the replicas, as one
+/// batch, so that both go out back to back on the same connection. <c>WAIT</c> counts only the writes made on its own
+/// connection, so a <c>WAIT</c> anywhere else, or on a connection made again after a failure, would prove nothing.
+/// It also blocks its connection until it returns, so commits have connections of their own, apart from reads and
+/// subscriptions, and several, so that one commit's wait does not hold up every other.
+/// </summary>
+internal sealed class RedisCommitConnection : IAsyncDisposable
+{
+    private readonly Task<ConnectionMultiplexer>[] _connections;
+    private readonly long _ackTimeoutMilliseconds;
+    private int _next;
+
+    /// <param name="configuration">The backend's Redis settings.</param>
+    /// <param name="requiredAcks">Replicas each commit waits for; 0 sends no <c>WAIT</c>.</param>
+    /// <param name="ackTimeout">How long a <c>WAIT</c> may take.</param>
+    /// <param name="connections">How many connections commits are spread over.</param>
+    public RedisCommitConnection(ConfigurationOptions configuration, int requiredAcks, TimeSpan ackTimeout, int connections)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        RequiredAcks = requiredAcks;
+        _ackTimeoutMilliseconds = (long)ackTimeout.TotalMilliseconds;
+        _connections = new Task<ConnectionMultiplexer>[requiredAcks > 0 ? connections : 1];
+        for (var i = 0; i < _connections.Length; i++)
+        {
+            var options = configuration.Clone();
+            options.ClientName = (options.ClientName ?? "aspirekv") + "-commit";
+            _connections[i] = ConnectionMultiplexer.ConnectAsync(options);
+        }
+    }
+
+    /// <summary>Replicas each commit waits for.</summary>
+    public int RequiredAcks { get; }
+
+    /// <summary>
+    /// Runs <paramref name="script"/> on the primary, then waits for <see cref="RequiredAcks"/> replicas. Returns the
+    /// script's answer and how many replicas have every write of this connection so far (0 when none are waited for).
+    /// </summary>
+    public async Task<(RedisResult Result, long Acknowledgements)> EvaluateAsync(string script, RedisKey[] keys, RedisValue[] arguments)
+    {
+        var connection = await _connections[(int)((uint)Interlocked.Increment(ref _next) % (uint)_connections.Length)].ConfigureAwait(false);
+        var database = connection.GetDatabase();
+        if (RequiredAcks == 0)
+        {
+            return (await database.ScriptEvaluateAsync(script, keys, arguments, CommandFlags.DemandMaster).ConfigureAwait(false), 0);
+        }
+
+        var batch = database.CreateBatch();
+        var commit = batch.ScriptEvaluateAsync(script, keys, arguments, CommandFlags.DemandMaster);
+        var wait = batch.ExecuteAsync("WAIT", [RequiredAcks, _ackTimeoutMilliseconds], CommandFlags.DemandMaster);
+        batch.Execute();
+        RedisResult result;
+        try
+        {
+            result = await commit.ConfigureAwait(false);
+        }
+        catch
+        {
+            // The script's failure is the one that counts; the wait's own outcome is observed, not reported.
+            _ = wait.ContinueWith(static failed => failed.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            throw;
+        }
+
+        return (result, (long)await wait.ConfigureAwait(false));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var connection in _connections)
+        {
+            await (await connection.ConfigureAwait(false)).DisposeAsync().ConfigureAwait(false);
+        }
+    }
+}
