@@ -16,6 +16,11 @@ internal static class RedisResourceExtensions
         ArgumentNullException.ThrowIfNull(settings);
         // Only processes that know the password may read, write or publish; generated anew on every run.
         var password = builder.AddParameter("redis-password", new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true);
+        if (settings.RedisTopology == RedisTopology.Replicated)
+        {
+            return builder.AddReplicatedRedis(settings, password);
+        }
+
         return settings.RedisMode switch
         {
             RedisMode.Container => AddContainer(builder, password),

@@ -6,31 +6,27 @@ namespace AspireKv.Backend.Redis;
 /// The connections commits run on: each commit script is sent together with a <c>WAIT</c> for the replicas, as one
 /// batch, so that both go out back to back on the same connection. <c>WAIT</c> counts only the writes made on its own
 /// connection, so a <c>WAIT</c> anywhere else, or on a connection made again after a failure, would prove nothing.
-/// It also blocks its connection until it returns, so commits have connections of their own, apart from reads and
-/// subscriptions, and several, so that one commit's wait does not hold up every other.
+/// It also blocks its connection until it returns, so commits have a connection of their own, apart from reads and
+/// subscriptions. One, not several: commits then wait for replicas one after another (about 2,000 a second on this
+/// machine), and each more connection through Sentinel added seconds to how long a backend took to find a newly
+/// promoted primary.
 /// </summary>
 internal sealed class RedisCommitConnection : IAsyncDisposable
 {
-    private readonly Task<ConnectionMultiplexer>[] _connections;
+    private readonly Task<ConnectionMultiplexer> _connection;
     private readonly long _ackTimeoutMilliseconds;
-    private int _next;
 
     /// <param name="configuration">The backend's Redis settings.</param>
     /// <param name="requiredAcks">Replicas each commit waits for; 0 sends no <c>WAIT</c>.</param>
     /// <param name="ackTimeout">How long a <c>WAIT</c> may take.</param>
-    /// <param name="connections">How many connections commits are spread over.</param>
-    public RedisCommitConnection(ConfigurationOptions configuration, int requiredAcks, TimeSpan ackTimeout, int connections)
+    public RedisCommitConnection(ConfigurationOptions configuration, int requiredAcks, TimeSpan ackTimeout)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         RequiredAcks = requiredAcks;
         _ackTimeoutMilliseconds = (long)ackTimeout.TotalMilliseconds;
-        _connections = new Task<ConnectionMultiplexer>[requiredAcks > 0 ? connections : 1];
-        for (var i = 0; i < _connections.Length; i++)
-        {
-            var options = configuration.Clone();
-            options.ClientName = (options.ClientName ?? "aspirekv") + "-commit";
-            _connections[i] = ConnectionMultiplexer.ConnectAsync(options);
-        }
+        var options = configuration.Clone();
+        options.ClientName = (options.ClientName ?? "aspirekv") + "-commit";
+        _connection = ConnectionMultiplexer.ConnectAsync(options);
     }
 
     /// <summary>Replicas each commit waits for.</summary>
@@ -42,7 +38,7 @@ internal sealed class RedisCommitConnection : IAsyncDisposable
     /// </summary>
     public async Task<(RedisResult Result, long Acknowledgements)> EvaluateAsync(string script, RedisKey[] keys, RedisValue[] arguments)
     {
-        var connection = await _connections[(int)((uint)Interlocked.Increment(ref _next) % (uint)_connections.Length)].ConfigureAwait(false);
+        var connection = await _connection.ConfigureAwait(false);
         var database = connection.GetDatabase();
         if (RequiredAcks == 0)
         {
@@ -68,11 +64,5 @@ internal sealed class RedisCommitConnection : IAsyncDisposable
         return (result, (long)await wait.ConfigureAwait(false));
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        foreach (var connection in _connections)
-        {
-            await (await connection.ConfigureAwait(false)).DisposeAsync().ConfigureAwait(false);
-        }
-    }
+    public async ValueTask DisposeAsync() => await (await _connection.ConfigureAwait(false)).DisposeAsync().ConfigureAwait(false);
 }

@@ -27,8 +27,7 @@ internal static class RedisServiceCollectionExtensions
             return new RedisCommitConnection(
                 redis,
                 ReplicaAcknowledgement.Required(replication.MinReplicaAcks, behindSentinel: !string.IsNullOrEmpty(redis.ServiceName)),
-                replication.ReplicaAckTimeout,
-                CommitConnections);
+                replication.ReplicaAckTimeout);
         });
         services.AddSingleton<RedisReplicationLog>();
         services.AddSingleton<RedisPeerChannel>();
@@ -37,9 +36,6 @@ internal static class RedisServiceCollectionExtensions
             provider => provider.GetRequiredService<RedisPeerChannel>());
         return builder;
     }
-
-    // Each connection holds one commit's WAIT at a time; a few let commits from concurrent clients wait side by side.
-    private const int CommitConnections = 4;
 
     private static ConfigurationOptions ConnectionOptions(IConfiguration configuration)
     {

@@ -27,4 +27,36 @@ public sealed class AppHostModelTests
 #pragma warning restore ASPIRECERTIFICATES001
         });
     }
+
+    [Fact]
+    public async Task ReplicatedTopology_DeclaresThreeServersAndThreeSentinels_AndTheBackendsAskTheSentinels()
+    {
+        var data = Directory.CreateTempSubdirectory("aspirekv-model-");
+        try
+        {
+            await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AspireKv_AppHost>(
+                ["Redis:Mode=redis-server", "Redis:Topology=replicated", "AspireKv:FixedPorts=false", $"Redis:DataDirectory={data.FullName}"],
+                TestContext.Current.CancellationToken);
+
+            var names = builder.Resources.Select(resource => resource.Name).ToHashSet();
+            Assert.Superset(new HashSet<string> { "redis-1", "redis-2", "redis-3", "sentinel-1", "sentinel-2", "sentinel-3" }, names);
+            var connection = builder.Resources.OfType<IResourceWithConnectionString>().Single(resource => resource.Name == AspireKv.Contracts.ConnectionNames.Redis);
+            Assert.Contains("serviceName=aspirekv", connection.ConnectionStringExpression.ValueExpression, StringComparison.Ordinal);
+            Assert.Equal(2, Directory.GetFiles(Path.Combine(data.FullName, "replicated"), "redis.conf", SearchOption.AllDirectories)
+                .Count(file => File.ReadAllText(file).Contains("replicaof 127.0.0.1", StringComparison.Ordinal)));
+        }
+        finally
+        {
+            data.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task ReplicatedTopology_OnGarnet_IsRefusedWithTheReason()
+    {
+        var refused = await Assert.ThrowsAnyAsync<Exception>(() => DistributedApplicationTestingBuilder.CreateAsync<Projects.AspireKv_AppHost>(
+            ["Redis:Mode=garnet", "Redis:Topology=replicated", "AspireKv:FixedPorts=false"], TestContext.Current.CancellationToken));
+
+        Assert.Contains("Garnet has no Sentinel", refused.ToString(), StringComparison.Ordinal);
+    }
 }

@@ -50,6 +50,15 @@ public abstract class AspireKvAppFixture : IAsyncLifetime
     /// <summary>The resource that runs the Redis-compatible server.</summary>
     public abstract string RedisServerResource { get; }
 
+    /// <summary>The value of the AppHost's <c>Redis:Topology</c> setting.</summary>
+    protected virtual string RedisTopology => "single";
+
+    /// <summary>Every resource of the Redis side: servers and, in the replicated topology, Sentinels.</summary>
+    protected virtual IReadOnlyList<string> RedisResources => [RedisServerResource];
+
+    /// <summary>Whether <see cref="IsolatableBackend"/> reaches Redis through <see cref="RedisProxy"/>.</summary>
+    protected virtual bool ProxiesIsolatableBackend => true;
+
     /// <summary>Whether the web client is started too.</summary>
     protected virtual bool WithClient => false;
 
@@ -80,6 +89,7 @@ public abstract class AspireKvAppFixture : IAsyncLifetime
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AspireKv_AppHost>(
             [
                 $"Redis:Mode={RedisMode}",
+                $"Redis:Topology={RedisTopology}",
                 $"Redis:DataDirectory={_dataDirectory.FullName}",
                 "AspireKv:FixedPorts=false",
                 $"AspireKv:Client={WithClient}",
@@ -102,14 +112,17 @@ public abstract class AspireKvAppFixture : IAsyncLifetime
             builder.CreateResourceBuilder(project).WithEnvironment("OTEL_EXPORTER_OTLP_ENDPOINT", string.Empty);
         }
 
-        // backend-3 reaches Redis through a proxy of the test's, which a test can cut.
-        // The endpoint's port is allocated when the app starts; the proxy reads it at each connection.
-        var redisEndpoint = builder.Resources.OfType<IResourceWithEndpoints>().Single(r => r.Name == RedisServerResource).GetEndpoint("tcp");
-        _redisProxy = new TcpFaultProxy(() => new Uri($"tcp://{redisEndpoint.Host}:{redisEndpoint.Port}"));
-        var proxy = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"127.0.0.1:{_redisProxy.Port}");
-        var redisPassword = builder.Resources.OfType<ParameterResource>().Single(p => p.Name == "redis-password");
-        builder.CreateResourceBuilder<ProjectResource>(IsolatableBackend)
-            .WithEnvironment($"ConnectionStrings__{ConnectionNames.Redis}", ReferenceExpression.Create($"{proxy},password={redisPassword},abortConnect=false"));
+        if (ProxiesIsolatableBackend)
+        {
+            // backend-3 reaches Redis through a proxy of the test's, which a test can cut.
+            // The endpoint's port is allocated when the app starts; the proxy reads it at each connection.
+            var redisEndpoint = builder.Resources.OfType<IResourceWithEndpoints>().Single(r => r.Name == RedisServerResource).GetEndpoint("tcp");
+            _redisProxy = new TcpFaultProxy(() => new Uri($"tcp://{redisEndpoint.Host}:{redisEndpoint.Port}"));
+            var proxy = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"127.0.0.1:{_redisProxy.Port}");
+            var redisPassword = builder.Resources.OfType<ParameterResource>().Single(p => p.Name == "redis-password");
+            builder.CreateResourceBuilder<ProjectResource>(IsolatableBackend)
+                .WithEnvironment($"ConnectionStrings__{ConnectionNames.Redis}", ReferenceExpression.Create($"{proxy},password={redisPassword},abortConnect=false"));
+        }
 
         var clusterSecret = builder.Resources.OfType<ParameterResource>().Single(p => p.Name == "cluster-secret");
 
@@ -117,7 +130,7 @@ public abstract class AspireKvAppFixture : IAsyncLifetime
         _resources = new AppResources(_app);
         await _app.StartAsync(timeout.Token);
         _clusterSecret = await clusterSecret.GetValueAsync(timeout.Token);
-        foreach (var resource in BackendNames.Append("balancer").Append(RedisServerResource))
+        foreach (var resource in BackendNames.Append("balancer").Concat(RedisResources))
         {
             await Resources.WaitHealthyAsync(resource, timeout.Token);
         }
@@ -132,8 +145,8 @@ public abstract class AspireKvAppFixture : IAsyncLifetime
     /// </summary>
     public async Task WaitUntilBalancerRoutesToAllAsync(CancellationToken cancellationToken)
     {
-        RedisProxy.Restore();
-        foreach (var name in BackendNames.Prepend(RedisServerResource))
+        _redisProxy?.Restore();
+        foreach (var name in RedisResources.Concat(BackendNames))
         {
             // Not only stopped ones: a stop the orchestrator reports as failed can leave a resource in no running
             // state at all, and every later test would wait for it in vain.

@@ -80,16 +80,30 @@ public abstract class ClusterTestBase(AspireKvAppFixture cluster)
     protected async Task AssertConvergedWithAllWritesAsync(IReadOnlyCollection<(string Key, byte[] Value)> acknowledged, IEnumerable<string>? backends = null)
     {
         var names = (backends ?? AspireKvAppFixture.BackendNames).ToList();
-        await Eventually.HoldsAsync("equal digests on every backend", RestartDeadline, async token =>
+        try
         {
-            var digests = new List<StoreDigest>();
+            await Eventually.HoldsAsync("equal digests on every backend", RestartDeadline, async token =>
+            {
+                var digests = new List<StoreDigest>();
+                foreach (var backend in names)
+                {
+                    digests.Add((await Cluster.Admin(backend).GetFromJsonAsync(KvRoutes.AdminDigest, ContractsJsonContext.Default.StoreDigest, token))!);
+                }
+
+                return digests.Select(d => (d.Digest, d.AppliedVersion)).Distinct().Count() == 1;
+            }, Cancellation);
+        }
+        catch (TimeoutException exception)
+        {
+            // Say what each backend holds: which one differs, and by how much, is most of the diagnosis.
+            var states = new List<string>();
             foreach (var backend in names)
             {
-                digests.Add((await Cluster.Admin(backend).GetFromJsonAsync(KvRoutes.AdminDigest, ContractsJsonContext.Default.StoreDigest, token))!);
+                states.Add($"{backend}: {await Cluster.Admin(backend).GetStringAsync(KvRoutes.AdminStatus, Cancellation)} {await Cluster.Admin(backend).GetStringAsync(KvRoutes.AdminDigest, Cancellation)}");
             }
 
-            return digests.Select(d => (d.Digest, d.AppliedVersion)).Distinct().Count() == 1;
-        }, Cancellation);
+            throw new TimeoutException($"{exception.Message}{Environment.NewLine}{string.Join(Environment.NewLine, states)}", exception);
+        }
 
         foreach (var backend in names)
         {
