@@ -6,27 +6,39 @@ namespace AspireKv.Backend.Redis;
 /// The connections commits run on: each commit script is sent together with a <c>WAIT</c> for the replicas, as one
 /// batch, so that both go out back to back on the same connection. <c>WAIT</c> counts only the writes made on its own
 /// connection, so a <c>WAIT</c> anywhere else, or on a connection made again after a failure, would prove nothing.
-/// It also blocks its connection until it returns, so commits have a connection of their own, apart from reads and
-/// subscriptions. One, not several: commits then wait for replicas one after another (about 2,000 a second on this
-/// machine), and each more connection through Sentinel added seconds to how long a backend took to find a newly
-/// promoted primary.
+/// It also blocks its connection until it returns, so commits that wait have a connection of their own, apart from
+/// reads and subscriptions. One, not several: commits then wait for replicas one after another (about 2,000 a second
+/// on this machine), and each more connection through Sentinel added seconds to how long a backend took to find a
+/// newly promoted primary. Commits that wait for no replica (a single Redis) stay on the shared connection, the one
+/// the backend's readiness already depends on.
 /// </summary>
 internal sealed class RedisCommitConnection : IAsyncDisposable
 {
-    private readonly Task<ConnectionMultiplexer> _connection;
+    private readonly Task<IConnectionMultiplexer> _connection;
+    private readonly bool _ownsConnection;
     private readonly long _ackTimeoutMilliseconds;
 
+    /// <param name="shared">The backend's shared connection, used when no replica is waited for.</param>
     /// <param name="configuration">The backend's Redis settings.</param>
     /// <param name="requiredAcks">Replicas each commit waits for; 0 sends no <c>WAIT</c>.</param>
     /// <param name="ackTimeout">How long a <c>WAIT</c> may take.</param>
-    public RedisCommitConnection(ConfigurationOptions configuration, int requiredAcks, TimeSpan ackTimeout)
+    public RedisCommitConnection(IConnectionMultiplexer shared, ConfigurationOptions configuration, int requiredAcks, TimeSpan ackTimeout)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         RequiredAcks = requiredAcks;
         _ackTimeoutMilliseconds = (long)ackTimeout.TotalMilliseconds;
+        _ownsConnection = requiredAcks > 0;
+        if (!_ownsConnection)
+        {
+            _connection = Task.FromResult(shared);
+            return;
+        }
+
         var options = configuration.Clone();
         options.ClientName = (options.ClientName ?? "aspirekv") + "-commit";
-        _connection = ConnectionMultiplexer.ConnectAsync(options);
+        // Retried often, not with the default growing back-off: while this connection is down, no write is accepted.
+        options.ReconnectRetryPolicy = new LinearRetry(250);
+        _connection = ConnectAsync(options);
     }
 
     /// <summary>Replicas each commit waits for.</summary>
@@ -64,5 +76,14 @@ internal sealed class RedisCommitConnection : IAsyncDisposable
         return (result, (long)await wait.ConfigureAwait(false));
     }
 
-    public async ValueTask DisposeAsync() => await (await _connection.ConfigureAwait(false)).DisposeAsync().ConfigureAwait(false);
+    public async ValueTask DisposeAsync()
+    {
+        if (_ownsConnection)
+        {
+            await (await _connection.ConfigureAwait(false)).DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private static async Task<IConnectionMultiplexer> ConnectAsync(ConfigurationOptions options) =>
+        await ConnectionMultiplexer.ConnectAsync(options).ConfigureAwait(false);
 }

@@ -25,6 +25,7 @@ internal static class RedisServiceCollectionExtensions
             var redis = ConnectionOptions(builder.Configuration);
             var replication = provider.GetRequiredService<IOptions<ReplicationOptions>>().Value;
             return new RedisCommitConnection(
+                provider.GetRequiredService<IConnectionMultiplexer>(),
                 redis,
                 ReplicaAcknowledgement.Required(replication.MinReplicaAcks, behindSentinel: !string.IsNullOrEmpty(redis.ServiceName)),
                 replication.ReplicaAckTimeout);

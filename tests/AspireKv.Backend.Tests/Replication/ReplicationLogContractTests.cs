@@ -482,7 +482,7 @@ public abstract class RedisReplicationLogContractTests(RedisServerKind server) :
             var metrics = new ReplicationMetrics(
                 _services!.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), new Replica(new KeyValueStore()), new ReplicationStatus());
             var publisher = new RedisPublisher(ConfigurationOptions.Parse(connectionString));
-            var commits = new RedisCommitConnection(ConfigurationOptions.Parse(connectionString), requiredAcks, TimeSpan.FromMilliseconds(200));
+            var commits = new RedisCommitConnection(connection, ConfigurationOptions.Parse(connectionString), requiredAcks, TimeSpan.FromMilliseconds(200));
             lock (_connections)
             {
                 _publishers.Add(publisher);
