@@ -16,6 +16,7 @@ internal sealed class RedisCommitConnection : IAsyncDisposable
 {
     private readonly Task<IConnectionMultiplexer> _connection;
     private readonly bool _ownsConnection;
+    private PrimaryRediscovery? _rediscovery;
     private readonly long _ackTimeoutMilliseconds;
 
     /// <param name="shared">The backend's shared connection, used when no replica is waited for.</param>
@@ -57,23 +58,32 @@ internal sealed class RedisCommitConnection : IAsyncDisposable
             return (await database.ScriptEvaluateAsync(script, keys, arguments, CommandFlags.DemandMaster).ConfigureAwait(false), 0);
         }
 
-        var batch = database.CreateBatch();
-        var commit = batch.ScriptEvaluateAsync(script, keys, arguments, CommandFlags.DemandMaster);
-        var wait = batch.ExecuteAsync("WAIT", [RequiredAcks, _ackTimeoutMilliseconds], CommandFlags.DemandMaster);
-        batch.Execute();
-        RedisResult result;
+        _rediscovery ??= new PrimaryRediscovery(connection);
         try
         {
-            result = await commit.ConfigureAwait(false);
+            var batch = database.CreateBatch();
+            var commit = batch.ScriptEvaluateAsync(script, keys, arguments, CommandFlags.DemandMaster);
+            var wait = batch.ExecuteAsync("WAIT", [RequiredAcks, _ackTimeoutMilliseconds], CommandFlags.DemandMaster);
+            batch.Execute();
+            RedisResult result;
+            try
+            {
+                result = await commit.ConfigureAwait(false);
+            }
+            catch
+            {
+                // The script's failure is the one that counts; the wait's own outcome is observed, not reported.
+                _ = wait.ContinueWith(static failed => failed.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+                throw;
+            }
+
+            return (result, (long)await wait.ConfigureAwait(false));
         }
-        catch
+        catch (RedisException exception)
         {
-            // The script's failure is the one that counts; the wait's own outcome is observed, not reported.
-            _ = wait.ContinueWith(static failed => failed.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            _rediscovery.AfterFailure(exception);
             throw;
         }
-
-        return (result, (long)await wait.ConfigureAwait(false));
     }
 
     public async ValueTask DisposeAsync()

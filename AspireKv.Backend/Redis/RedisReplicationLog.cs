@@ -22,6 +22,7 @@ internal sealed class RedisReplicationLog(
 {
     private static readonly string[] TransientServerErrors = ["LOADING", "BUSY", "MASTERDOWN", "TRYAGAIN", "READONLY", "NOREPLICAS"];
     private readonly RedisReplicationKeys _keys = new(options.Value.KeyPrefix);
+    private readonly PrimaryRediscovery _rediscovery = new(redis);
     private readonly int _logLength = options.Value.LogLength;
 
     private IDatabase Database => redis.GetDatabase();
@@ -109,6 +110,7 @@ internal sealed class RedisReplicationLog(
             }
             catch (Exception exception) when (IsUnavailable(exception))
             {
+                _rediscovery.AfterFailure(exception);
                 throw new ReplicationUnavailableException("Redis failed while the durable copy was read.", exception);
             }
 
@@ -207,7 +209,7 @@ internal sealed class RedisReplicationLog(
     private void PublishCommitted(long version, byte[] body) =>
         publisher.Publish(_keys.Changes, signer.Sign(ReplicationMessageCodec.EncodeMessage(version, body)));
 
-    private static async Task<T> Guard<T>(Func<Task<T>> call)
+    private async Task<T> Guard<T>(Func<Task<T>> call)
     {
         try
         {
@@ -215,6 +217,7 @@ internal sealed class RedisReplicationLog(
         }
         catch (Exception exception) when (IsUnavailable(exception))
         {
+            _rediscovery.AfterFailure(exception);
             throw new ReplicationUnavailableException("Redis is not reachable: " + exception.Message, exception, MayHaveReachedRedis(exception));
         }
     }
