@@ -81,15 +81,24 @@ internal static class RedisResourceExtensions
         where T : class, IResourceWithEndpoints, IResourceWithWaitSupport
     {
         var endpoint = server.GetEndpoint("tcp");
+        server.WithPingHealthCheck(builder, password);
+        return builder.AddConnectionString(
+                ConnectionNames.Redis,
+                ReferenceExpression.Create($"{endpoint.Property(EndpointProperty.HostAndPort)},password={password.Resource},abortConnect=false"))
+            .WaitFor(server);
+    }
+
+    /// <summary>Healthy while the server answers PING on its <c>tcp</c> endpoint.</summary>
+    public static IResourceBuilder<T> WithPingHealthCheck<T>(
+        this IResourceBuilder<T> server, IDistributedApplicationBuilder builder, IResourceBuilder<ParameterResource> password)
+        where T : IResourceWithEndpoints
+    {
+        var endpoint = server.GetEndpoint("tcp");
         var healthCheck = $"{server.Resource.Name}-ping";
         builder.Services.AddHealthChecks().AddRedis(
             // The health-check API wants the string synchronously; a generated parameter's value is already known.
             _ => $"{endpoint.Host}:{endpoint.Port},password={password.Resource.GetValueAsync(default).AsTask().GetAwaiter().GetResult()},abortConnect=false,connectTimeout=2000",
             name: healthCheck);
-        server.WithHealthCheck(healthCheck);
-        return builder.AddConnectionString(
-                ConnectionNames.Redis,
-                ReferenceExpression.Create($"{endpoint.Property(EndpointProperty.HostAndPort)},password={password.Resource},abortConnect=false"))
-            .WaitFor(server);
+        return server.WithHealthCheck(healthCheck);
     }
 }

@@ -53,7 +53,7 @@ internal static class ReplicatedRedisExtensions
             var config = WriteConfig(directory, "redis.conf", ServerConfig(serverPorts[i], directory, secret, replicaOf));
             var server = builder.AddExecutable(name, "redis-server", directory, config)
                 .WithEndpoint(name: "tcp", scheme: "tcp", port: serverPorts[i], targetPort: serverPorts[i], isProxied: false);
-            servers.Add(server.WithPingHealthCheck(builder, serverPorts[i], secret));
+            servers.Add(server.WithPingHealthCheck(builder, password));
         }
 
         var sentinels = new List<IResourceBuilder<ExecutableResource>>();
@@ -174,14 +174,5 @@ internal static class ReplicatedRedisExtensions
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static IResourceBuilder<ExecutableResource> WithPingHealthCheck(
-        this IResourceBuilder<ExecutableResource> resource, IDistributedApplicationBuilder builder, int port, string password)
-    {
-        var name = $"{resource.Resource.Name}-ping";
-        builder.Services.AddHealthChecks().AddRedis(
-            string.Create(CultureInfo.InvariantCulture, $"127.0.0.1:{port},password={password},abortConnect=false,connectTimeout=2000"), name: name);
-        return resource.WithHealthCheck(name);
     }
 }
