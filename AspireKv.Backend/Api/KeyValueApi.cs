@@ -196,7 +196,12 @@ internal static class KeyValueApi
                 return Unavailable(
                     response,
                     "Writes are paused",
-                    "Redis lost writes it had acknowledged (it restarted empty or behind); the backends are writing their data back into it. Nothing was written; retry in a moment.");
+                    "Redis lost writes it had acknowledged (it restarted empty or behind, or a replica that may lack some was promoted); the backends are writing their data back into it. Nothing was written; retry in a moment.");
+            case CommitStatus.StaleEpoch:
+                return Unavailable(
+                    response,
+                    "Backend reloading",
+                    "This backend has not yet loaded the data of the cluster's current generation (a restore has just ended). Nothing was written; retry in a moment.");
             default:
                 throw new InvalidOperationException($"No answer is defined for the commit status {result.Status}.");
         }

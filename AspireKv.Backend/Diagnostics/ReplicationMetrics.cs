@@ -12,6 +12,7 @@ internal sealed class ReplicationMetrics
     private readonly Counter<long> _caughtUp;
     private readonly Counter<long> _malformed;
     private readonly Counter<long> _rejected;
+    private readonly Counter<long> _otherEpoch;
 
     public ReplicationMetrics(IMeterFactory meterFactory, Replica replica, ReplicationStatus status)
     {
@@ -23,6 +24,7 @@ internal sealed class ReplicationMetrics
         _caughtUp = meter.CreateCounter<long>("aspirekv.replication.caught_up", "{write}", "Writes read back from the recent log because their message was missed.");
         _malformed = meter.CreateCounter<long>("aspirekv.replication.malformed", "{message}", "Replication messages that could not be decoded and were dropped.");
         _rejected = meter.CreateCounter<long>("aspirekv.replication.rejected", "{message}", "Channel messages without a valid signature, dropped unapplied.");
+        _otherEpoch = meter.CreateCounter<long>("aspirekv.replication.other_epoch", "{message}", "Channel messages of another epoch than the one loaded, dropped unapplied.");
         meter.CreateObservableGauge("aspirekv.replication.applied_version", () => replica.AppliedVersion, "{version}", "Every write up to this version is applied here.");
         meter.CreateObservableGauge("aspirekv.replication.lag", () => Math.Max(0, status.HeadVersion - replica.AppliedVersion), "{version}", "Versions this replica is behind Redis.");
         meter.CreateObservableGauge("aspirekv.store.keys", () => replica.Store.LiveKeyCount, "{key}", "Live keys held.");
@@ -48,4 +50,6 @@ internal sealed class ReplicationMetrics
     public void MalformedMessage() => _malformed.Add(1);
 
     public void RejectedMessage() => _rejected.Add(1);
+
+    public void OtherEpochMessage() => _otherEpoch.Add(1);
 }

@@ -11,10 +11,12 @@ namespace AspireKv.Backend.Faults;
 /// </summary>
 internal sealed class CutOffReplicationLog(IReplicationLog inner, RedisFaultSwitch faults) : IReplicationLog
 {
-    public Task<CommitResult> CommitAsync(WriteRequest request, byte[] body, long highestKnownVersion, CancellationToken cancellationToken)
+    public bool FollowsFailovers => inner.FollowsFailovers;
+
+    public Task<CommitResult> CommitAsync(WriteRequest request, byte[] body, long highestKnownVersion, string? writerEpoch, CancellationToken cancellationToken)
     {
         faults.ThrowIfCutOff();
-        return inner.CommitAsync(request, body, highestKnownVersion, cancellationToken);
+        return inner.CommitAsync(request, body, highestKnownVersion, writerEpoch, cancellationToken);
     }
 
     public Task<ClusterState> ReadStateAsync(CancellationToken cancellationToken)
@@ -58,10 +60,10 @@ internal sealed class CutOffReplicationLog(IReplicationLog inner, RedisFaultSwit
         faults.Reconnected += onReconnected;
     }
 
-    public Task JoinRestoreAsync(string node, TimeSpan barrier, TimeSpan membershipTtl, CancellationToken cancellationToken)
+    public Task JoinRestoreAsync(string node, long knownGeneration, TimeSpan barrier, TimeSpan membershipTtl, CancellationToken cancellationToken)
     {
         faults.ThrowIfCutOff();
-        return inner.JoinRestoreAsync(node, barrier, membershipTtl, cancellationToken);
+        return inner.JoinRestoreAsync(node, knownGeneration, barrier, membershipTtl, cancellationToken);
     }
 
     public Task WriteBackAsync(IReadOnlyList<ReplicationEntry> entries, long highestSeenVersion, CancellationToken cancellationToken)
@@ -76,11 +78,13 @@ internal sealed class CutOffReplicationLog(IReplicationLog inner, RedisFaultSwit
         return inner.LeaveRestoreAsync(node, cancellationToken);
     }
 
-    public Task<string?> TryCompleteRestoreAsync(string newEpoch, CancellationToken cancellationToken)
+    public Task<string?> TryCompleteRestoreAsync(string epochId, CancellationToken cancellationToken)
     {
         faults.ThrowIfCutOff();
-        return inner.TryCompleteRestoreAsync(newEpoch, cancellationToken);
+        return inner.TryCompleteRestoreAsync(epochId, cancellationToken);
     }
+
+    public void LookForPrimary() => inner.LookForPrimary();
 
     public Task InvalidateEpochAsync(string epoch, CancellationToken cancellationToken)
     {

@@ -53,9 +53,17 @@ internal sealed class KeyValueReader(
     private async Task<long> ReadCommittedHeadAsync(CancellationToken cancellationToken)
     {
         var state = await log.ReadStateAsync(cancellationToken).ConfigureAwait(false);
-        if (state.Epoch is null)
+        if (state.Epoch is null || state.PrimaryChanged)
         {
+            synchronizer.RequestCheck();
             throw new ReplicationUnavailableException("Redis lost data and is being restored from the backends; strong reads resume when it is done.");
+        }
+
+        if (state.Epoch != status.Epoch)
+        {
+            // Another generation than the one loaded here: its head says nothing about what this backend has applied.
+            synchronizer.RequestCheck();
+            throw new ReplicationUnavailableException("The cluster's data changed generation and this backend is reloading it; strong reads resume when it is done.");
         }
 
         status.HeadObserved(state.Head);

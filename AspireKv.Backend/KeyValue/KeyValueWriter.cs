@@ -25,11 +25,12 @@ internal sealed class KeyValueWriter(
         using (var publish = ReplicationTracing.StartPublish(request.Kind))
         {
             var traceParent = (publish ?? Activity.Current)?.Id;
-            var body = ReplicationMessageCodec.EncodeBody(request.Kind, request.Key, request.Value, node.Name, traceParent);
-            var result = await log.CommitAsync(request, body, status.HeadVersion, cancellationToken).ConfigureAwait(false);
-            if (result.Status == CommitStatus.RecoveryNeeded)
+            var epoch = status.Epoch;
+            var body = ReplicationMessageCodec.EncodeBody(request.Kind, request.Key, request.Value, node.Name, traceParent, epoch);
+            var result = await log.CommitAsync(request, body, status.HeadVersion, epoch, cancellationToken).ConfigureAwait(false);
+            if (result.Status is CommitStatus.RecoveryNeeded or CommitStatus.StaleEpoch)
             {
-                // Redis lost writes or is being restored: make sure this backend takes part without waiting a tick.
+                // Redis lost writes, is being restored or has a new epoch: take part, or reload, without waiting a tick.
                 synchronizer.RequestCheck();
             }
 
@@ -40,7 +41,7 @@ internal sealed class KeyValueWriter(
 
             publish?.SetTag("messaging.message.id", result.Version);
             status.HeadObserved(result.Version);
-            entry = new ReplicationEntry(result.Version, request.Kind, request.Key, request.Value, node.Name, traceParent);
+            entry = new ReplicationEntry(result.Version, request.Kind, request.Key, request.Value, node.Name, traceParent, epoch);
         }
 
         using (ReplicationTracing.StartProcess(entry, node.Name, "local"))

@@ -18,15 +18,29 @@ namespace AspireKv.Backend.Redis;
 internal static class CommitScript
 {
     /// <summary>
-    /// KEYS: sequence, durable copy, recent log, epoch, idempotency record ('' key when none).
+    /// KEYS: sequence, durable copy, recent log, epoch, idempotency record ('' key when none), primary record.
     /// ARGV: key, body, log length, kind ('S' or 'D'), condition ('', '*', 'E' or a version),
-    /// highest version the writer has seen, idempotency TTL in seconds, the write's <see cref="IdempotencyFingerprint"/>.
+    /// highest version the writer has seen, idempotency TTL in seconds, the write's <see cref="IdempotencyFingerprint"/>,
+    /// the epoch the writer has loaded, '1' to check that the primary is the one the epoch started on (behind Sentinel).
     /// The idempotency record holds 'version:fingerprint'; one in any other shape cannot show that a retry is the same
     /// write, so it is refused as a reused key.
     /// Returns {code, version}, the code a <see cref="CommitStatus"/> value.
     /// </summary>
+    /// <remarks>
+    /// A replica promoted since the epoch started has a replication id of its own (Redis gives a server a new one when
+    /// it becomes a primary): the script then ends the epoch, so that the backends write back whatever the promoted
+    /// replica lacks before any version is assigned again. The check runs in the script, not before it, because the
+    /// first write after a promotion must not get past it. A writer that has not loaded the current epoch is refused
+    /// too: its view of the versions may belong to another history.
+    /// </remarks>
     public const string Source = """
-        if redis.call('EXISTS', KEYS[4]) == 0 then return {4, 0} end
+        local epoch = redis.call('GET', KEYS[4])
+        if not epoch then return {4, 0} end
+        if ARGV[10] == '1' and redis.call('GET', KEYS[6]) ~= string.match(redis.call('INFO', 'replication'), 'master_replid:(%x+)') then
+          redis.call('DEL', KEYS[4])
+          return {4, 0}
+        end
+        if epoch ~= ARGV[9] then return {7, 0} end
         local head = tonumber(redis.call('GET', KEYS[1]) or '0')
         if head < tonumber(ARGV[6]) then return {4, head} end
         if KEYS[5] ~= '' then

@@ -18,7 +18,16 @@ internal sealed class PrimaryRediscovery(IConnectionMultiplexer connection)
     /// <summary>Call after a call failed with <paramref name="exception"/>.</summary>
     public void AfterFailure(Exception exception)
     {
-        if (!_behindSentinel || exception is not RedisConnectionException { FailureType: ConnectionFailureType.UnableToResolvePhysicalConnection })
+        if (exception is RedisConnectionException { FailureType: ConnectionFailureType.UnableToResolvePhysicalConnection })
+        {
+            LookAgain();
+        }
+    }
+
+    /// <summary>Asks the servers their roles again (at most once a second): the one answering as primary is not the current one.</summary>
+    public void LookAgain()
+    {
+        if (!_behindSentinel)
         {
             return;
         }

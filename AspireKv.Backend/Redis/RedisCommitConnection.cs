@@ -23,10 +23,12 @@ internal sealed class RedisCommitConnection : IAsyncDisposable
     /// <param name="configuration">The backend's Redis settings.</param>
     /// <param name="requiredAcks">Replicas each commit waits for; 0 sends no <c>WAIT</c>.</param>
     /// <param name="ackTimeout">How long a <c>WAIT</c> may take.</param>
-    public RedisCommitConnection(IConnectionMultiplexer shared, ConfigurationOptions configuration, int requiredAcks, TimeSpan ackTimeout)
+    /// <param name="followsFailovers">Redis is a primary with replicas under Sentinel, whose promotions the commits fence.</param>
+    public RedisCommitConnection(IConnectionMultiplexer shared, ConfigurationOptions configuration, int requiredAcks, TimeSpan ackTimeout, bool followsFailovers)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         RequiredAcks = requiredAcks;
+        FollowsFailovers = followsFailovers;
         _ackTimeoutMilliseconds = (long)ackTimeout.TotalMilliseconds;
         _ownsConnection = requiredAcks > 0;
         if (!_ownsConnection)
@@ -44,6 +46,9 @@ internal sealed class RedisCommitConnection : IAsyncDisposable
 
     /// <summary>Replicas each commit waits for.</summary>
     public int RequiredAcks { get; }
+
+    /// <summary>Redis is a primary with replicas under Sentinel: a commit checks that no replica was promoted since the epoch began.</summary>
+    public bool FollowsFailovers { get; }
 
     /// <summary>
     /// Runs <paramref name="script"/> on the primary, then waits for <see cref="RequiredAcks"/> replicas. Returns the
@@ -85,6 +90,9 @@ internal sealed class RedisCommitConnection : IAsyncDisposable
             throw;
         }
     }
+
+    /// <summary>Makes the commit connection look for the primary again (a demoted one still answers as primary).</summary>
+    public void LookForPrimary() => _rediscovery?.LookAgain();
 
     public async ValueTask DisposeAsync()
     {

@@ -20,6 +20,12 @@ internal sealed class RedisReplicationKeys(string prefix)
     /// <summary>The current generation of the durable copy; missing after Redis lost data, until backends restored it.</summary>
     public RedisKey Epoch { get; } = $"{{{prefix}}}:epoch";
 
+    /// <summary>The highest generation an epoch of this cluster had (<see cref="Replication.Epochs"/>); kept when the epoch ends.</summary>
+    public RedisKey Generation { get; } = $"{{{prefix}}}:generation";
+
+    /// <summary>Behind Sentinel: the replication id of the primary the current epoch started on.</summary>
+    public RedisKey EpochPrimary { get; } = $"{{{prefix}}}:epoch:primary";
+
     /// <summary>Present for a while after a restore starts, so that every live backend can join before it ends.</summary>
     public RedisKey RestoreBarrier { get; } = $"{{{prefix}}}:restore:barrier";
 

@@ -27,13 +27,17 @@ internal sealed class RedisReplicationLog(
 
     private IDatabase Database => redis.GetDatabase();
 
-    public async Task<CommitResult> CommitAsync(WriteRequest request, byte[] body, long highestKnownVersion, CancellationToken cancellationToken)
+    private RedisValue FenceArgument => commits.FollowsFailovers ? "1" : string.Empty;
+
+    public bool FollowsFailovers => commits.FollowsFailovers;
+
+    public async Task<CommitResult> CommitAsync(WriteRequest request, byte[] body, long highestKnownVersion, string? writerEpoch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         RedisKey idempotency = request.IdempotencyKey is { } idempotencyKey ? _keys.Idempotency(idempotencyKey) : string.Empty;
         var (answer, acknowledgements) = await Guard(() => commits.EvaluateAsync(
             CommitScript.Source,
-            [_keys.Sequence, _keys.DurableCopy, _keys.RecentLog, _keys.Epoch, idempotency],
+            [_keys.Sequence, _keys.DurableCopy, _keys.RecentLog, _keys.Epoch, idempotency, _keys.EpochPrimary],
             [
                 request.Key,
                 body,
@@ -43,6 +47,8 @@ internal sealed class RedisReplicationLog(
                 highestKnownVersion,
                 (long)KvLimits.IdempotencyWindow.TotalSeconds,
                 request.IdempotencyKey is null ? string.Empty : IdempotencyFingerprint.Of(request),
+                writerEpoch ?? string.Empty,
+                FenceArgument,
             ])).ConfigureAwait(false);
         var result = (RedisResult[])answer!;
         var code = (long)result[0];
@@ -73,8 +79,18 @@ internal sealed class RedisReplicationLog(
 
     public async Task<ClusterState> ReadStateAsync(CancellationToken cancellationToken)
     {
-        var values = await Guard(() => Database.StringGetAsync([_keys.Sequence, _keys.Epoch], CommandFlags.DemandMaster)).ConfigureAwait(false);
-        return new ClusterState(values[0].IsNull ? 0 : (long)values[0], values[1].IsNull ? null : values[1].ToString());
+        if (!commits.FollowsFailovers)
+        {
+            var values = await Guard(() => Database.StringGetAsync([_keys.Sequence, _keys.Epoch], CommandFlags.DemandMaster)).ConfigureAwait(false);
+            return new ClusterState(values[0].IsNull ? 0 : (long)values[0], values[1].IsNull ? null : values[1].ToString());
+        }
+
+        var answer = (RedisResult[])(await Guard(() => Database.ScriptEvaluateAsync(
+            StateScript.Source, [_keys.Sequence, _keys.Epoch, _keys.EpochPrimary], flags: CommandFlags.DemandMaster)).ConfigureAwait(false))!;
+        return new ClusterState(
+            answer[0].IsNull ? 0 : (long)answer[0],
+            answer[1].IsNull ? null : answer[1].ToString(),
+            PrimaryChanged: (long)answer[2] == 1);
     }
 
     public async Task<IReadOnlyList<ReplicationEntry>> ReadRangeAsync(long fromVersion, long toVersion, int limit, CancellationToken cancellationToken)
@@ -152,11 +168,11 @@ internal sealed class RedisReplicationLog(
         });
     }
 
-    public Task JoinRestoreAsync(string node, TimeSpan barrier, TimeSpan membershipTtl, CancellationToken cancellationToken) =>
+    public Task JoinRestoreAsync(string node, long knownGeneration, TimeSpan barrier, TimeSpan membershipTtl, CancellationToken cancellationToken) =>
         Guard(() => Database.ScriptEvaluateAsync(
             RestoreScripts.Join,
-            [_keys.RestoreBarrier, _keys.RestoreMembers, _keys.RestoreMember(node)],
-            [node, (long)barrier.TotalMilliseconds, (long)membershipTtl.TotalMilliseconds], CommandFlags.DemandMaster));
+            [_keys.RestoreBarrier, _keys.RestoreMembers, _keys.RestoreMember(node), _keys.Generation],
+            [node, (long)barrier.TotalMilliseconds, (long)membershipTtl.TotalMilliseconds, knownGeneration], CommandFlags.DemandMaster));
 
     public Task WriteBackAsync(IReadOnlyList<ReplicationEntry> entries, long highestSeenVersion, CancellationToken cancellationToken)
     {
@@ -166,7 +182,7 @@ internal sealed class RedisReplicationLog(
         for (var i = 0; i < entries.Count; i++)
         {
             var entry = entries[i];
-            var body = ReplicationMessageCodec.EncodeBody(entry.Kind, entry.Key, entry.Value, entry.Origin, entry.TraceParent);
+            var body = ReplicationMessageCodec.EncodeBody(entry.Kind, entry.Key, entry.Value, entry.Origin, entry.TraceParent, entry.Epoch);
             arguments[1 + (i * 3)] = entry.Key;
             arguments[2 + (i * 3)] = ReplicationMessageCodec.EncodeMessage(entry.Version, body);
             arguments[3 + (i * 3)] = entry.Version;
@@ -178,15 +194,25 @@ internal sealed class RedisReplicationLog(
     public Task LeaveRestoreAsync(string node, CancellationToken cancellationToken) =>
         Guard(() => Database.ScriptEvaluateAsync(RestoreScripts.Leave, [_keys.RestoreMembers, _keys.RestoreMember(node)], [node], CommandFlags.DemandMaster));
 
-    public async Task<string?> TryCompleteRestoreAsync(string newEpoch, CancellationToken cancellationToken)
+    public async Task<string?> TryCompleteRestoreAsync(string epochId, CancellationToken cancellationToken)
     {
         // The script checks that the members are still these: one that joins meanwhile makes it answer nil, and the
         // next attempt reads them again.
         var members = await Guard(() => Database.SetMembersAsync(_keys.RestoreMembers, CommandFlags.DemandMaster)).ConfigureAwait(false);
-        RedisKey[] keys = [_keys.Epoch, _keys.RestoreBarrier, _keys.RestoreMembers, .. members.Select(m => _keys.RestoreMember(m.ToString()))];
-        RedisValue[] arguments = [newEpoch, .. members];
+        RedisKey[] keys =
+        [
+            _keys.Epoch, _keys.RestoreBarrier, _keys.RestoreMembers, _keys.Generation, _keys.EpochPrimary,
+            .. members.Select(m => _keys.RestoreMember(m.ToString())),
+        ];
+        RedisValue[] arguments = [epochId, FenceArgument, .. members];
         var result = await Guard(() => Database.ScriptEvaluateAsync(RestoreScripts.TryComplete, keys, arguments, CommandFlags.DemandMaster)).ConfigureAwait(false);
         return result.IsNull ? null : result.ToString();
+    }
+
+    public void LookForPrimary()
+    {
+        _rediscovery.LookAgain();
+        commits.LookForPrimary();
     }
 
     public Task InvalidateEpochAsync(string epoch, CancellationToken cancellationToken) =>

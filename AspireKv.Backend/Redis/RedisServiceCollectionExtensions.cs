@@ -24,11 +24,13 @@ internal static class RedisServiceCollectionExtensions
         {
             var redis = ConnectionOptions(builder.Configuration);
             var replication = provider.GetRequiredService<IOptions<ReplicationOptions>>().Value;
+            var behindSentinel = !string.IsNullOrEmpty(redis.ServiceName);
             return new RedisCommitConnection(
                 provider.GetRequiredService<IConnectionMultiplexer>(),
                 redis,
-                ReplicaAcknowledgement.Required(replication.MinReplicaAcks, behindSentinel: !string.IsNullOrEmpty(redis.ServiceName)),
-                replication.ReplicaAckTimeout);
+                ReplicaAcknowledgement.Required(replication.MinReplicaAcks, behindSentinel),
+                replication.ReplicaAckTimeout,
+                followsFailovers: behindSentinel);
         });
         services.AddSingleton<RedisReplicationLog>();
         services.AddSingleton<RedisPeerChannel>();

@@ -7,11 +7,15 @@ namespace AspireKv.Backend.Redis;
 /// </summary>
 internal static class RestoreScripts
 {
-    /// <summary>KEYS: barrier, members, member. ARGV: node, barrier ms, membership ms.</summary>
+    /// <summary>
+    /// KEYS: barrier, members, member, generation. ARGV: node, barrier ms, membership ms, the generation the node last
+    /// loaded: the next epoch's generation is higher than every member's.
+    /// </summary>
     public const string Join = """
         redis.call('SET', KEYS[1], '1', 'NX', 'PX', tonumber(ARGV[2]))
         redis.call('SADD', KEYS[2], ARGV[1])
         redis.call('SET', KEYS[3], '1', 'PX', tonumber(ARGV[3]))
+        if tonumber(redis.call('GET', KEYS[4]) or '0') < tonumber(ARGV[4]) then redis.call('SET', KEYS[4], ARGV[4]) end
         return 1
         """;
 
@@ -39,26 +43,32 @@ internal static class RestoreScripts
         """;
 
     /// <summary>
-    /// KEYS: epoch, barrier, members, then each member's liveness key. ARGV: new epoch, then the members' names, in
-    /// the order of their keys. Returns the epoch in force, or nil while the barrier stands, a member is still
-    /// writing back, or the members are not those passed (the caller read them before a backend joined or left: it
-    /// asks again). Members whose liveness key expired (they died) are dropped.
+    /// KEYS: epoch, barrier, members, generation, primary record, then each member's liveness key. ARGV: the new
+    /// epoch's id, '1' to record which server the epoch starts on (behind Sentinel), then the members' names, in the
+    /// order of their keys. Returns the epoch in force, or nil while the barrier stands, a member is still writing
+    /// back, or the members are not those passed (the caller read them before a backend joined or left: it asks
+    /// again). Members whose liveness key expired (they died) are dropped. The new epoch is 'generation:id', its
+    /// generation one above the highest any member had loaded (<see cref="Replication.Epochs"/>).
     /// </summary>
     /// <remarks>Members come in KEYS, not as names to build keys from: Garnet locks, and so protects, only the keys in KEYS.</remarks>
     public const string TryComplete = """
         local epoch = redis.call('GET', KEYS[1])
         if epoch then return epoch end
         if redis.call('EXISTS', KEYS[2]) == 1 then return false end
-        if redis.call('SCARD', KEYS[3]) ~= #ARGV - 1 then return false end
-        for i = 2, #ARGV do
+        if redis.call('SCARD', KEYS[3]) ~= #ARGV - 2 then return false end
+        for i = 3, #ARGV do
           if redis.call('SISMEMBER', KEYS[3], ARGV[i]) == 0 then return false end
         end
-        for i = 4, #KEYS do
+        for i = 6, #KEYS do
           if redis.call('EXISTS', KEYS[i]) == 1 then return false end
         end
-        for i = 2, #ARGV do redis.call('SREM', KEYS[3], ARGV[i]) end
-        redis.call('SET', KEYS[1], ARGV[1])
-        return ARGV[1]
+        for i = 3, #ARGV do redis.call('SREM', KEYS[3], ARGV[i]) end
+        epoch = string.format('%d', redis.call('INCR', KEYS[4])) .. ':' .. ARGV[1]
+        if ARGV[2] == '1' then
+          redis.call('SET', KEYS[5], string.match(redis.call('INFO', 'replication'), 'master_replid:(%x+)'))
+        end
+        redis.call('SET', KEYS[1], epoch)
+        return epoch
         """;
 
     /// <summary>KEYS: epoch. ARGV: the epoch to end.</summary>

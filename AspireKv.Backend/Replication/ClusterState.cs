@@ -3,7 +3,11 @@ namespace AspireKv.Backend.Replication;
 /// <summary>What Redis says about the cluster, read in one round trip.</summary>
 /// <param name="Head">The newest version assigned (0 when the sequence is absent).</param>
 /// <param name="Epoch">
-/// The id of the current generation of the durable copy, or null when it is missing: Redis restarted empty,
+/// The current epoch of the durable copy (<see cref="Epochs"/>), or null when it is missing: Redis restarted empty,
 /// or a restore from the backends is running. Writes are refused while it is missing.
 /// </param>
-internal readonly record struct ClusterState(long Head, string? Epoch);
+/// <param name="PrimaryChanged">
+/// Behind Sentinel: the server answering as primary is not the one the epoch was started on (a replica was promoted
+/// since), so the epoch must end and the backends restore what the promoted replica may lack.
+/// </param>
+internal readonly record struct ClusterState(long Head, string? Epoch, bool PrimaryChanged = false);

@@ -29,6 +29,12 @@ internal enum CommitStatus
     /// <see cref="CommitResult.Version"/>); nothing was written.
     /// </summary>
     IdempotencyKeyReused = 6,
+
+    /// <summary>
+    /// The writer has not loaded the current epoch (a restore ended, or it has just started); nothing was written.
+    /// It reloads, and the client may retry shortly.
+    /// </summary>
+    StaleEpoch = 7,
 }
 
 /// <summary>The outcome of <see cref="IReplicationLog.CommitAsync"/>.</summary>

@@ -8,12 +8,19 @@ namespace AspireKv.Backend.Replication;
 internal interface IReplicationLog
 {
     /// <summary>
+    /// Whether the log is a primary with replicas under Sentinel, so that a primary can be demoted while it still
+    /// answers: then an older generation than one already loaded is never to be believed (<see cref="SyncPlanner"/>).
+    /// </summary>
+    bool FollowsFailovers { get; }
+
+    /// <summary>
     /// Orders one write atomically: checks its condition, assigns the next version, stores it in the durable
     /// copy, appends it to the recent log and publishes it. <paramref name="body"/> is built by
     /// <see cref="ReplicationMessageCodec.EncodeBody"/>; <paramref name="highestKnownVersion"/> is the highest
-    /// version the writer has seen, so that a Redis that lost writes refuses instead of reusing versions.
+    /// version the writer has seen, so that a Redis that lost writes refuses instead of reusing versions;
+    /// <paramref name="writerEpoch"/> the epoch it has loaded, refused (<see cref="CommitStatus.StaleEpoch"/>) unless current.
     /// </summary>
-    Task<CommitResult> CommitAsync(WriteRequest request, byte[] body, long highestKnownVersion, CancellationToken cancellationToken);
+    Task<CommitResult> CommitAsync(WriteRequest request, byte[] body, long highestKnownVersion, string? writerEpoch, CancellationToken cancellationToken);
 
     /// <summary>The head version and the epoch, in one round trip.</summary>
     Task<ClusterState> ReadStateAsync(CancellationToken cancellationToken);
@@ -38,8 +45,10 @@ internal interface IReplicationLog
     /// Joins (or renews this backend's place in) a restore of the durable copy: holds the epoch back for at
     /// least <paramref name="barrier"/> from the first backend that joins, so that every live backend can join,
     /// and for as long as <paramref name="node"/> renews its membership within <paramref name="membershipTtl"/>.
+    /// <paramref name="knownGeneration"/> is the generation of the epoch the node last loaded: the restore's new
+    /// epoch gets a higher one.
     /// </summary>
-    Task JoinRestoreAsync(string node, TimeSpan barrier, TimeSpan membershipTtl, CancellationToken cancellationToken);
+    Task JoinRestoreAsync(string node, long knownGeneration, TimeSpan barrier, TimeSpan membershipTtl, CancellationToken cancellationToken);
 
     /// <summary>
     /// Writes entries back into the durable copy where they are newer than what it holds, and moves the
@@ -51,11 +60,17 @@ internal interface IReplicationLog
     Task LeaveRestoreAsync(string node, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Starts the new epoch <paramref name="newEpoch"/> once the barrier has passed and no member is still
-    /// writing back. Returns the epoch in force (this one or one another backend started), or null while the
-    /// restore is still running.
+    /// Starts a new epoch with the id <paramref name="epochId"/> and a generation above every member's
+    /// (<see cref="Epochs"/>) once the barrier has passed and no member is still writing back. Returns the epoch in
+    /// force (this one or one another backend started), or null while the restore is still running.
     /// </summary>
-    Task<string?> TryCompleteRestoreAsync(string newEpoch, CancellationToken cancellationToken);
+    Task<string?> TryCompleteRestoreAsync(string epochId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The server answering as primary holds an older generation than one already loaded (a demoted primary): look
+    /// for the current primary again.
+    /// </summary>
+    void LookForPrimary();
 
     /// <summary>Ends <paramref name="epoch"/> (if it is still current), so that no write is accepted until a restore completes.</summary>
     Task InvalidateEpochAsync(string epoch, CancellationToken cancellationToken);

@@ -9,13 +9,18 @@ namespace AspireKv.Backend.Replication;
 /// <param name="Value">The value of a set; empty for a delete.</param>
 /// <param name="Origin">The backend that accepted the write from a client.</param>
 /// <param name="TraceParent">The W3C traceparent of the write, so that every apply can link to it.</param>
+/// <param name="Epoch">
+/// The epoch (generation) the write was committed in; null for entries written back by a restore and for entries
+/// of earlier versions. Backends apply a published message only in the epoch they have loaded.
+/// </param>
 internal sealed record ReplicationEntry(
     long Version,
     ChangeKind Kind,
     string Key,
     byte[] Value,
     string Origin,
-    string? TraceParent)
+    string? TraceParent,
+    string? Epoch = null)
 {
     /// <summary>What a replica stores for this write.</summary>
     public StoredEntry ToStoredEntry() => new(Version, Kind == ChangeKind.Delete ? null : Value);

@@ -11,22 +11,32 @@ namespace AspireKv.Backend.Replication;
 /// <remarks>
 /// <code>
 /// message = version (ASCII decimal) '\n' body
-/// body    = format (1 byte, = 1) kind (1 byte, 'S' or 'D')
+/// body    = format (1 byte, = 2) kind (1 byte, 'S' or 'D')
+///           u16 epoch length, epoch (ASCII: the generation the write was committed in; empty when written back by a restore)
 ///           u16 origin length, origin (UTF-8)
 ///           u16 traceparent length, traceparent (ASCII, may be empty)
 ///           u16 key length, key (UTF-8)
+///           i64 expiry (milliseconds since 1970 on Redis's clock; 0 = never, the only value this version writes or accepts)
 ///           value (the rest)
 /// </code>
 /// The backend builds the body; the Lua script that assigns the version prepends it. The script only needs
 /// the version prefix and the kind byte, so the rest can stay binary and the value is never re-encoded.
+/// Room for what is still to come: the expiry field for keys that expire, and kind 'M' (several operations in one
+/// message, for transactions and grouped commits), which this version refuses. Format 1 (the same without the epoch
+/// and the expiry) is still read, from durable copies written by earlier versions.
 /// </remarks>
 internal static class ReplicationMessageCodec
 {
     // One instance for every message (it is thread-safe): a new one per message showed up in the allocation profile.
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    /// <summary>The only body format this version understands.</summary>
-    public const byte FormatVersion = 1;
+    /// <summary>The body format this version writes.</summary>
+    public const byte FormatVersion = 2;
+
+    /// <summary>The format of earlier versions, still read from durable copies they wrote.</summary>
+    private const byte LegacyFormatVersion = 1;
+
+    private const int ExpiryBytes = sizeof(long);
 
     private const int MaxFieldBytes = ushort.MaxValue;
 
@@ -34,26 +44,36 @@ internal static class ReplicationMessageCodec
     private const int MaxVersionDigits = 18;
 
     /// <summary>Builds the body of a message for the Lua script, which prepends the version.</summary>
-    public static byte[] EncodeBody(ChangeKind kind, string key, ReadOnlySpan<byte> value, string origin, string? traceParent)
+    /// <param name="kind">Set or delete.</param>
+    /// <param name="key">The key written.</param>
+    /// <param name="value">The value of a set; empty for a delete.</param>
+    /// <param name="origin">The backend that accepted the write.</param>
+    /// <param name="traceParent">The W3C traceparent of the write, if traced.</param>
+    /// <param name="epoch">The epoch the writer has loaded (the commit script refuses any other); null for a write-back.</param>
+    public static byte[] EncodeBody(ChangeKind kind, string key, ReadOnlySpan<byte> value, string origin, string? traceParent, string? epoch)
     {
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(origin);
+        var epochLength = epoch is null ? 0 : Encoding.ASCII.GetByteCount(epoch);
         var originLength = Encoding.UTF8.GetByteCount(origin);
         var traceLength = traceParent is null ? 0 : Encoding.ASCII.GetByteCount(traceParent);
         var keyLength = Encoding.UTF8.GetByteCount(key);
-        if (originLength > MaxFieldBytes || traceLength > MaxFieldBytes || keyLength > MaxFieldBytes)
+        if (epochLength > MaxFieldBytes || originLength > MaxFieldBytes || traceLength > MaxFieldBytes || keyLength > MaxFieldBytes)
         {
-            throw new ArgumentException("Key, origin and trace context must each fit in 65535 bytes.");
+            throw new ArgumentException("Key, epoch, origin and trace context must each fit in 65535 bytes.");
         }
 
-        var body = new byte[2 + 2 + originLength + 2 + traceLength + 2 + keyLength + value.Length];
+        var body = new byte[2 + 2 + epochLength + 2 + originLength + 2 + traceLength + 2 + keyLength + ExpiryBytes + value.Length];
         var span = body.AsSpan();
         span[0] = FormatVersion;
         span[1] = (byte)kind;
         var offset = 2;
+        offset = WriteField(span, offset, epoch ?? string.Empty, epochLength, Encoding.ASCII);
         offset = WriteField(span, offset, origin, originLength, Encoding.UTF8);
         offset = WriteField(span, offset, traceParent ?? string.Empty, traceLength, Encoding.ASCII);
         offset = WriteField(span, offset, key, keyLength, Encoding.UTF8);
+        BinaryPrimitives.WriteInt64BigEndian(span[offset..], 0);
+        offset += ExpiryBytes;
         value.CopyTo(span[offset..]);
         return body;
     }
@@ -79,11 +99,12 @@ internal static class ReplicationMessageCodec
         }
 
         var body = message[(newline + 1)..];
-        if (body.Length < 2 || body[0] != FormatVersion)
+        if (body.Length < 2 || body[0] is not (FormatVersion or LegacyFormatVersion))
         {
             return false;
         }
 
+        var current = body[0] == FormatVersion;
         var kind = (ChangeKind)body[1];
         if (kind is not (ChangeKind.Set or ChangeKind.Delete))
         {
@@ -91,12 +112,34 @@ internal static class ReplicationMessageCodec
         }
 
         var offset = 2;
+        string? epoch = null;
+        if (current)
+        {
+            if (!TryReadField(body, ref offset, out var epochField))
+            {
+                return false;
+            }
+
+            epoch = epochField.Length == 0 ? null : Encoding.ASCII.GetString(epochField);
+        }
+
         if (!TryReadField(body, ref offset, out var origin)
             || !TryReadField(body, ref offset, out var traceParent)
             || !TryReadField(body, ref offset, out var key)
             || key.Length == 0)
         {
             return false;
+        }
+
+        if (current)
+        {
+            // Expiring keys are not written by this version: a message that has one cannot be applied faithfully.
+            if (body.Length - offset < ExpiryBytes || BinaryPrimitives.ReadInt64BigEndian(body[offset..]) != 0)
+            {
+                return false;
+            }
+
+            offset += ExpiryBytes;
         }
 
         try
@@ -107,7 +150,8 @@ internal static class ReplicationMessageCodec
                 StrictUtf8.GetString(key),
                 body[offset..].ToArray(),
                 StrictUtf8.GetString(origin),
-                traceParent.Length == 0 ? null : Encoding.ASCII.GetString(traceParent));
+                traceParent.Length == 0 ? null : Encoding.ASCII.GetString(traceParent),
+                epoch);
             return true;
         }
         catch (DecoderFallbackException)

@@ -14,6 +14,7 @@ internal sealed class ReplicationStatus
     private volatile bool _redisConnected;
     private volatile bool _restoring;
     private volatile string? _epoch;
+    private volatile string? _acceptedEpoch;
 
     /// <summary>True once the first full load has finished and no full reload is running.</summary>
     public bool Ready => _initialSyncCompleted && !_resyncInProgress;
@@ -26,6 +27,12 @@ internal sealed class ReplicationStatus
 
     /// <summary>The epoch of the durable copy this backend last loaded.</summary>
     public string? Epoch => _epoch;
+
+    /// <summary>
+    /// The epoch whose published writes are applied: the one being loaded, from the moment a load reads it, then the
+    /// one loaded. Messages of any other are dropped; a load or the recent log brings what they carried.
+    /// </summary>
+    public string? AcceptedEpoch => _acceptedEpoch;
 
     /// <summary>The highest version this backend has seen anywhere: in Redis, in a message or in its own writes.</summary>
     public long HeadVersion => Interlocked.Read(ref _headVersion);
@@ -42,8 +49,11 @@ internal sealed class ReplicationStatus
         Interlocked.Increment(ref _fullResyncs);
     }
 
+    public void LoadingEpoch(string epoch) => _acceptedEpoch = epoch;
+
     public void FullResyncCompleted(string epoch)
     {
+        _acceptedEpoch = epoch;
         _epoch = epoch;
         _resyncInProgress = false;
         _initialSyncCompleted = true;

@@ -16,8 +16,14 @@ internal enum SyncAction
     Restore,
 
     /// <summary>
-    /// Redis is behind what this backend has applied (it restarted with older data): end the epoch so that no
-    /// write is accepted, then restore.
+    /// Redis is behind what this backend has applied (it restarted with older data, or a replica that lacks writes was
+    /// promoted): end the epoch so that no write is accepted, then restore.
     /// </summary>
     InvalidateAndRestore,
+
+    /// <summary>
+    /// The server answering is a primary from an older generation: use nothing it says, and look for the current
+    /// primary again, as if Redis were unreachable.
+    /// </summary>
+    DistrustServer,
 }

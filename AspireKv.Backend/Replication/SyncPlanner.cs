@@ -12,17 +12,33 @@ internal static class SyncPlanner
     /// <param name="appliedVersion">Every version up to this one is applied here.</param>
     /// <param name="headAtPreviousCheck">The head read one check earlier.</param>
     /// <param name="catchUpRequested">A reconnection or a detected gap asked for a catch-up now.</param>
+    /// <param name="failoversPossible">Redis is a primary with replicas under Sentinel, so a primary can be demoted.</param>
     public static SyncAction Decide(
         ClusterState state,
         string? knownEpoch,
         long highestApplied,
         long appliedVersion,
         long headAtPreviousCheck,
-        bool catchUpRequested)
+        bool catchUpRequested,
+        bool failoversPossible)
     {
         if (state.Epoch is null)
         {
             return SyncAction.Restore;
+        }
+
+        if (state.PrimaryChanged)
+        {
+            // A promoted replica may lack acknowledged writes that backends hold, and would reissue their versions.
+            return SyncAction.InvalidateAndRestore;
+        }
+
+        if (knownEpoch is not null && Epochs.GenerationOf(state.Epoch) < Epochs.GenerationOf(knownEpoch))
+        {
+            // Generations only grow. Behind Sentinel, an older one is a demoted primary that still answers as one (it
+            // was hung, or cut off, while a replica was promoted): loading its data would take back writes it never
+            // had and apply ones nobody acknowledged. A single Redis that went back to an older file lost data.
+            return failoversPossible ? SyncAction.DistrustServer : SyncAction.InvalidateAndRestore;
         }
 
         if (knownEpoch is null || knownEpoch != state.Epoch)

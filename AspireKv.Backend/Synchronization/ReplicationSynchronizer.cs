@@ -108,17 +108,29 @@ internal sealed class ReplicationSynchronizer(
         var highest = replica.HighestVersion;
         var state = await ReadStateAsync(cancellationToken).ConfigureAwait(false);
         var action = SyncPlanner.Decide(
-            state, status.Epoch, highest, replica.AppliedVersion, Interlocked.Read(ref _headAtPreviousCheck), _catchUpRequested);
+            state, status.Epoch, highest, replica.AppliedVersion, Interlocked.Read(ref _headAtPreviousCheck), _catchUpRequested, log.FollowsFailovers);
         switch (action)
         {
             case SyncAction.FullResync:
                 await FullResyncAsync(cancellationToken).ConfigureAwait(false);
                 return;
             case SyncAction.InvalidateAndRestore:
-                Log.RedisBehind(logger, state.Head, highest);
-                await log.InvalidateEpochAsync(status.Epoch!, cancellationToken).ConfigureAwait(false);
+                if (state.PrimaryChanged)
+                {
+                    Log.PrimaryChanged(logger, state.Epoch!);
+                }
+                else
+                {
+                    Log.RedisBehind(logger, state.Head, highest);
+                }
+
+                await log.InvalidateEpochAsync(state.Epoch!, cancellationToken).ConfigureAwait(false);
                 await RestoreAsync(cancellationToken).ConfigureAwait(false);
                 return;
+            case SyncAction.DistrustServer:
+                Log.OlderGeneration(logger, state.Epoch!, status.Epoch!);
+                log.LookForPrimary();
+                throw new ReplicationUnavailableException($"The server answering as Redis's primary holds the older epoch {state.Epoch}.");
             case SyncAction.Restore:
                 await RestoreAsync(cancellationToken).ConfigureAwait(false);
                 return;
@@ -144,10 +156,12 @@ internal sealed class ReplicationSynchronizer(
             // Every write up to this head is in the durable copy before the scan starts; later ones either show
             // up in the scan too or arrive on the channel, and the version rule makes their order irrelevant.
             var snapshot = await ReadStateAsync(cancellationToken).ConfigureAwait(false);
-            if (snapshot.Epoch is null)
+            if (snapshot.Epoch is null || snapshot.PrimaryChanged)
             {
-                return; // Redis lost its data meanwhile; the next check restores it. Not ready until then.
+                return; // Redis lost its data meanwhile, or has a new primary; the next check restores it. Not ready until then.
             }
+
+            status.LoadingEpoch(snapshot.Epoch);
 
             long entries = 0;
             await foreach (var entry in log.ReadDurableCopyAsync(cancellationToken).ConfigureAwait(false))
@@ -182,7 +196,8 @@ internal sealed class ReplicationSynchronizer(
     {
         status.RestoreStarted();
         Log.RestoreStarted(logger, replica.Store.EntryCount);
-        await log.JoinRestoreAsync(node.Name, _options.RestoreBarrier, _options.RestoreMemberTtl, cancellationToken).ConfigureAwait(false);
+        var knownGeneration = Epochs.GenerationOf(status.Epoch);
+        await log.JoinRestoreAsync(node.Name, knownGeneration, _options.RestoreBarrier, _options.RestoreMemberTtl, cancellationToken).ConfigureAwait(false);
 
         var batch = new List<ReplicationEntry>(_options.RestoreBatchSize);
         foreach (var (key, stored) in replica.Store.Entries)
@@ -192,7 +207,7 @@ internal sealed class ReplicationSynchronizer(
             if (batch.Count == _options.RestoreBatchSize)
             {
                 await log.WriteBackAsync(batch, status.HeadVersion, cancellationToken).ConfigureAwait(false);
-                await log.JoinRestoreAsync(node.Name, _options.RestoreBarrier, _options.RestoreMemberTtl, cancellationToken).ConfigureAwait(false);
+                await log.JoinRestoreAsync(node.Name, knownGeneration, _options.RestoreBarrier, _options.RestoreMemberTtl, cancellationToken).ConfigureAwait(false);
                 batch.Clear();
             }
         }
@@ -200,9 +215,9 @@ internal sealed class ReplicationSynchronizer(
         await log.WriteBackAsync(batch, status.HeadVersion, cancellationToken).ConfigureAwait(false);
         await log.LeaveRestoreAsync(node.Name, cancellationToken).ConfigureAwait(false);
 
-        var newEpoch = Guid.NewGuid().ToString("N");
+        var epochId = Guid.NewGuid().ToString("N");
         string? epoch;
-        while ((epoch = await log.TryCompleteRestoreAsync(newEpoch, cancellationToken).ConfigureAwait(false)) is null)
+        while ((epoch = await log.TryCompleteRestoreAsync(epochId, cancellationToken).ConfigureAwait(false)) is null)
         {
             await Task.Delay(RestorePollInterval, cancellationToken).ConfigureAwait(false);
         }
@@ -245,6 +260,15 @@ internal sealed class ReplicationSynchronizer(
 
     private void OnEntry(ReplicationEntry entry)
     {
+        if (entry.Epoch != status.AcceptedEpoch)
+        {
+            // A write of another generation: one this backend has not loaded yet (a load brings it), or one a demoted
+            // primary still published, which must not be applied. Either way a check finds out which.
+            metrics.OtherEpochMessage();
+            RequestCheck();
+            return;
+        }
+
         status.HeadObserved(entry.Version);
         if (entry.Origin == node.Name)
         {

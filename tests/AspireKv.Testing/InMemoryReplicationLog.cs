@@ -17,16 +17,20 @@ internal sealed class InMemoryReplicationLog(int logLength = 100_000) : IReplica
     private readonly HashSet<string> _restoreMembers = new(StringComparer.Ordinal);
     private Action<ReplicationEntry>? _subscriber;
     private long _sequence;
-    private string? _epoch = "initial";
+    // A cluster that already exists, so that backends on it need no restore to start.
+    private long _generation = 1;
+    private string? _epoch = Epochs.Format(1, "initial");
 
-    public Task<CommitResult> CommitAsync(WriteRequest request, byte[] body, long highestKnownVersion, CancellationToken cancellationToken)
+    public bool FollowsFailovers => false;
+
+    public Task<CommitResult> CommitAsync(WriteRequest request, byte[] body, long highestKnownVersion, string? writerEpoch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         ReplicationEntry? committed = null;
         CommitResult result;
         lock (_lock)
         {
-            result = Commit(request, body, highestKnownVersion, out committed);
+            result = Commit(request, body, highestKnownVersion, writerEpoch, out committed);
         }
 
         if (committed is not null)
@@ -78,11 +82,12 @@ internal sealed class InMemoryReplicationLog(int logLength = 100_000) : IReplica
         return Task.CompletedTask;
     }
 
-    public Task JoinRestoreAsync(string node, TimeSpan barrier, TimeSpan membershipTtl, CancellationToken cancellationToken)
+    public Task JoinRestoreAsync(string node, long knownGeneration, TimeSpan barrier, TimeSpan membershipTtl, CancellationToken cancellationToken)
     {
         lock (_lock)
         {
             _restoreMembers.Add(node);
+            _generation = Math.Max(_generation, knownGeneration);
         }
 
         return Task.CompletedTask;
@@ -98,7 +103,7 @@ internal sealed class InMemoryReplicationLog(int logLength = 100_000) : IReplica
                 if (!_durableCopy.TryGetValue(entry.Key, out var current) || VersionOf(current) < entry.Version)
                 {
                     _durableCopy[entry.Key] = ReplicationMessageCodec.EncodeMessage(
-                        entry.Version, ReplicationMessageCodec.EncodeBody(entry.Kind, entry.Key, entry.Value, entry.Origin, entry.TraceParent));
+                        entry.Version, ReplicationMessageCodec.EncodeBody(entry.Kind, entry.Key, entry.Value, entry.Origin, entry.TraceParent, entry.Epoch));
                 }
             }
 
@@ -118,17 +123,21 @@ internal sealed class InMemoryReplicationLog(int logLength = 100_000) : IReplica
         return Task.CompletedTask;
     }
 
-    public Task<string?> TryCompleteRestoreAsync(string newEpoch, CancellationToken cancellationToken)
+    public Task<string?> TryCompleteRestoreAsync(string epochId, CancellationToken cancellationToken)
     {
         lock (_lock)
         {
             if (_epoch is null && _restoreMembers.Count == 0)
             {
-                _epoch = newEpoch;
+                _epoch = Epochs.Format(++_generation, epochId);
             }
 
             return Task.FromResult(_epoch);
         }
+    }
+
+    public void LookForPrimary()
+    {
     }
 
     public Task InvalidateEpochAsync(string epoch, CancellationToken cancellationToken)
@@ -153,16 +162,27 @@ internal sealed class InMemoryReplicationLog(int logLength = 100_000) : IReplica
             _recentLog.Clear();
             _idempotency.Clear();
             _sequence = 0;
+            _generation = 0;
             _epoch = null;
         }
     }
 
-    private CommitResult Commit(WriteRequest request, byte[] body, long highestKnownVersion, out ReplicationEntry? committed)
+    private CommitResult Commit(WriteRequest request, byte[] body, long highestKnownVersion, string? writerEpoch, out ReplicationEntry? committed)
     {
         committed = null;
-        if (_epoch is null || _sequence < highestKnownVersion)
+        if (_epoch is null)
         {
-            return new CommitResult(CommitStatus.RecoveryNeeded, _epoch is null ? 0 : _sequence);
+            return new CommitResult(CommitStatus.RecoveryNeeded, 0);
+        }
+
+        if (_epoch != writerEpoch)
+        {
+            return new CommitResult(CommitStatus.StaleEpoch, 0);
+        }
+
+        if (_sequence < highestKnownVersion)
+        {
+            return new CommitResult(CommitStatus.RecoveryNeeded, _sequence);
         }
 
         if (request.IdempotencyKey is { } idempotencyKey && _idempotency.TryGetValue(idempotencyKey, out var prior))

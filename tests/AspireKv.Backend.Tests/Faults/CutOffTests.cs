@@ -20,7 +20,10 @@ public sealed class CutOffTests
 
     private static WriteRequest Set(string key) => new(ChangeKind.Set, key, Encoding.UTF8.GetBytes("v"));
 
-    private static byte[] Body(string key) => ReplicationMessageCodec.EncodeBody(ChangeKind.Set, key, Encoding.UTF8.GetBytes("v"), "test", null);
+    private static byte[] Body(string key) => ReplicationMessageCodec.EncodeBody(ChangeKind.Set, key, Encoding.UTF8.GetBytes("v"), "test", null, epoch: null);
+
+    private static async Task<CommitResult> CommitAsync(IReplicationLog log, InMemoryReplicationLog inner, string key) =>
+        await log.CommitAsync(Set(key), Body(key), 0, (await inner.ReadStateAsync(Token)).Epoch, Token);
 
     private static async Task<ReplicationEntry[]> ReadDurableCopyAsync(CutOffReplicationLog log, CancellationToken token)
     {
@@ -41,11 +44,11 @@ public sealed class CutOffTests
 
         _faults.Cut();
 
-        await Assert.ThrowsAsync<ReplicationUnavailableException>(() => _log.CommitAsync(Set("cut-commit"), Body("cut-commit"), 0, Token));
+        await Assert.ThrowsAsync<ReplicationUnavailableException>(() => _log.CommitAsync(Set("cut-commit"), Body("cut-commit"), 0, null, Token));
         await Assert.ThrowsAsync<ReplicationUnavailableException>(() => _log.ReadStateAsync(Token));
         await Assert.ThrowsAsync<ReplicationUnavailableException>(() => _log.ReadRangeAsync(1, 10, 10, Token));
         await Assert.ThrowsAsync<ReplicationUnavailableException>(() => ReadDurableCopyAsync(_log, Token));
-        await Assert.ThrowsAsync<ReplicationUnavailableException>(() => _log.JoinRestoreAsync("n", TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1), Token));
+        await Assert.ThrowsAsync<ReplicationUnavailableException>(() => _log.JoinRestoreAsync("n", 0, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1), Token));
         await Assert.ThrowsAsync<ReplicationUnavailableException>(() => _log.WriteBackAsync([], 0, Token));
         await Assert.ThrowsAsync<ReplicationUnavailableException>(() => _log.LeaveRestoreAsync("n", Token));
         await Assert.ThrowsAsync<ReplicationUnavailableException>(() => _log.TryCompleteRestoreAsync("e", Token));
@@ -60,11 +63,11 @@ public sealed class CutOffTests
         var reconnections = 0;
         await _log.SubscribeAsync(entry => received.Add(entry.Version), () => reconnections++, Token);
 
-        await _inner.CommitAsync(Set("cut-before"), Body("cut-before"), 0, Token);
+        await CommitAsync(_inner, _inner, "cut-before");
         _faults.Cut();
-        await _inner.CommitAsync(Set("cut-during"), Body("cut-during"), 0, Token);
+        await CommitAsync(_inner, _inner, "cut-during");
         _faults.Reconnect();
-        await _inner.CommitAsync(Set("cut-after"), Body("cut-after"), 0, Token);
+        await CommitAsync(_inner, _inner, "cut-after");
 
         Assert.Equal([1, 3], received);
         Assert.Equal(1, reconnections);
@@ -74,7 +77,7 @@ public sealed class CutOffTests
     public async Task Log_NotCut_PassesEveryCallThrough()
     {
 
-        var result = await _log.CommitAsync(Set("cut-never"), Body("cut-never"), 0, Token);
+        var result = await CommitAsync(_log, _inner, "cut-never");
         var copy = await ReadDurableCopyAsync(_log, Token);
 
         Assert.Equal(new CommitResult(CommitStatus.Committed, 1), result);

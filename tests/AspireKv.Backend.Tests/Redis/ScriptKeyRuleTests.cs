@@ -28,7 +28,7 @@ public sealed partial class ScriptKeyRuleTests
         ["ZADD"] = KeyPositions.First, ["ZREMRANGEBYRANK"] = KeyPositions.First,
         ["SADD"] = KeyPositions.First, ["SREM"] = KeyPositions.First, ["SMEMBERS"] = KeyPositions.First,
         ["SCARD"] = KeyPositions.First, ["SISMEMBER"] = KeyPositions.First,
-        ["TIME"] = KeyPositions.None,
+        ["TIME"] = KeyPositions.None, ["INFO"] = KeyPositions.None,
     };
 
     public static TheoryData<string> ShippedScripts() => [.. Scripts().Select(script => script.Name)];

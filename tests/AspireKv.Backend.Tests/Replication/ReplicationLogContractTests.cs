@@ -18,7 +18,7 @@ namespace AspireKv.Backend.Tests.Replication;
 /// </summary>
 public abstract class ReplicationLogContractTests
 {
-    private const string Node = "backend-test";
+    private protected const string Node = "backend-test";
 
     // The race tests: rounds of this many writers on connections of their own. Without atomic scripts (Garnet
     // without its transaction mode) each test failed in 20 of 20 runs of the contract class at these sizes; plain
@@ -39,19 +39,25 @@ public abstract class ReplicationLogContractTests
     private protected static async Task<CommitResult> SetAsync(IReplicationLog log, string key, string value, WriteCondition condition = default, string? idempotencyKey = null, long highestKnown = 0)
     {
         var bytes = Encoding.UTF8.GetBytes(value);
+        var epoch = (await log.ReadStateAsync(Cancellation)).Epoch;
         return await log.CommitAsync(
             new WriteRequest(ChangeKind.Set, key, bytes, condition, idempotencyKey),
-            ReplicationMessageCodec.EncodeBody(ChangeKind.Set, key, bytes, Node, null),
+            ReplicationMessageCodec.EncodeBody(ChangeKind.Set, key, bytes, Node, null, epoch),
             highestKnown,
+            epoch,
             Cancellation);
     }
 
-    private static async Task<CommitResult> DeleteAsync(IReplicationLog log, string key, WriteCondition condition = default) =>
-        await log.CommitAsync(
+    private static async Task<CommitResult> DeleteAsync(IReplicationLog log, string key, WriteCondition condition = default)
+    {
+        var epoch = (await log.ReadStateAsync(Cancellation)).Epoch;
+        return await log.CommitAsync(
             new WriteRequest(ChangeKind.Delete, key, [], condition),
-            ReplicationMessageCodec.EncodeBody(ChangeKind.Delete, key, [], Node, null),
+            ReplicationMessageCodec.EncodeBody(ChangeKind.Delete, key, [], Node, null, epoch),
             0,
+            epoch,
             Cancellation);
+    }
 
     [Fact]
     public async Task Commit_ConsecutiveWrites_GetConsecutiveVersions()
@@ -139,6 +145,27 @@ public abstract class ReplicationLogContractTests
     }
 
     [Fact]
+    public async Task Commit_WriterThatHasNotLoadedTheCurrentEpoch_IsRefusedAndWritesNothing()
+    {
+        var log = await CreateLogAsync();
+        await SetAsync(log, "k", "v");
+        var bytes = "other"u8.ToArray();
+
+        var stale = await log.CommitAsync(
+            new WriteRequest(ChangeKind.Set, "k", bytes),
+            ReplicationMessageCodec.EncodeBody(ChangeKind.Set, "k", bytes, Node, null, "1:an-epoch-that-ended"),
+            1,
+            "1:an-epoch-that-ended",
+            Cancellation);
+        var unloaded = await log.CommitAsync(
+            new WriteRequest(ChangeKind.Set, "k", bytes), ReplicationMessageCodec.EncodeBody(ChangeKind.Set, "k", bytes, Node, null, null), 1, null, Cancellation);
+
+        Assert.Equal(CommitStatus.StaleEpoch, stale.Status);
+        Assert.Equal(CommitStatus.StaleEpoch, unloaded.Status);
+        Assert.Equal(1, (await log.ReadStateAsync(Cancellation)).Head);
+    }
+
+    [Fact]
     public async Task Commit_WriterHasSeenMoreThanTheHead_IsRefused()
     {
         var log = await CreateLogAsync();
@@ -189,7 +216,7 @@ public abstract class ReplicationLogContractTests
         var epoch = (await log.ReadStateAsync(Cancellation)).Epoch!;
         await log.InvalidateEpochAsync(epoch, Cancellation);
 
-        await log.JoinRestoreAsync(Node, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(5), Cancellation);
+        await log.JoinRestoreAsync(Node, knownGeneration: 4, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(5), Cancellation);
         await log.WriteBackAsync(
             [
                 new ReplicationEntry(7, ChangeKind.Set, "a", "from a backend"u8.ToArray(), Node, null),
@@ -198,11 +225,12 @@ public abstract class ReplicationLogContractTests
             highestSeenVersion: 12,
             Cancellation);
         await log.LeaveRestoreAsync(Node, Cancellation);
-        var newEpoch = await Eventually(() => log.TryCompleteRestoreAsync("epoch-2", Cancellation));
+        var newEpoch = await Eventually(() => log.TryCompleteRestoreAsync("second", Cancellation));
 
         var state = await log.ReadStateAsync(Cancellation);
-        Assert.Equal("epoch-2", newEpoch);
-        Assert.Equal(new ClusterState(12, "epoch-2"), state);
+        // Above the generation of every member, whatever the log itself had.
+        Assert.Equal("5:second", newEpoch);
+        Assert.Equal(new ClusterState(12, "5:second"), state);
         Assert.Equal(13, (await SetAsync(log, "c", "after", highestKnown: 12)).Version);
         var copy = new Dictionary<string, long>();
         await foreach (var entry in log.ReadDurableCopyAsync(Cancellation))
@@ -360,7 +388,7 @@ public abstract class ReplicationLogContractTests
     }
 
     // A restore's barrier and Redis pub/sub both take a moment; poll with a deadline.
-    private static async Task<string> Eventually(Func<Task<string?>> probe)
+    private protected static async Task<string> Eventually(Func<Task<string?>> probe)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Cancellation);
         deadline.CancelAfter(TimeSpan.FromSeconds(10));
@@ -466,7 +494,10 @@ public abstract class RedisReplicationLogContractTests(RedisServerKind server) :
 
     private protected string ConnectionString => _server!.ConnectionString;
 
-    private protected async Task<IReplicationLog[]> CreateLogsAsync(string prefix, int count, int logLength = 1_000, int requiredAcks = 0, string? connectionString = null)
+    private protected int ServerPort => _server!.Port;
+
+    private protected async Task<IReplicationLog[]> CreateLogsAsync(
+        string prefix, int count, int logLength = 1_000, int requiredAcks = 0, string? connectionString = null, bool followsFailovers = false)
     {
         connectionString ??= _server!.ConnectionString;
         var options = Options.Create(new ReplicationOptions { KeyPrefix = prefix, LogLength = logLength });
@@ -482,7 +513,7 @@ public abstract class RedisReplicationLogContractTests(RedisServerKind server) :
             var metrics = new ReplicationMetrics(
                 _services!.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), new Replica(new KeyValueStore()), new ReplicationStatus());
             var publisher = new RedisPublisher(ConfigurationOptions.Parse(connectionString));
-            var commits = new RedisCommitConnection(connection, ConfigurationOptions.Parse(connectionString), requiredAcks, TimeSpan.FromMilliseconds(200));
+            var commits = new RedisCommitConnection(connection, ConfigurationOptions.Parse(connectionString), requiredAcks, TimeSpan.FromMilliseconds(200), followsFailovers);
             lock (_connections)
             {
                 _publishers.Add(publisher);
@@ -492,7 +523,7 @@ public abstract class RedisReplicationLogContractTests(RedisServerKind server) :
             logs[i] = new RedisReplicationLog(connection, commits, publisher, options, new ReplicationSigner("contract key"), metrics, NullLogger<RedisReplicationLog>.Instance);
         }
 
-        await logs[0].TryCompleteRestoreAsync("epoch-1", TestContext.Current.CancellationToken);
+        await logs[0].TryCompleteRestoreAsync("first", TestContext.Current.CancellationToken);
         return logs;
     }
 
@@ -544,16 +575,55 @@ public sealed class RedisServerReplicationLogContractTests() : RedisReplicationL
         {
             var replicaServer = toReplica.GetServer(toReplica.GetEndPoints()[0]);
             await replicaServer.ReplicaOfAsync(Server.EndPoint);
-            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Cancellation);
-            deadline.CancelAfter(TimeSpan.FromSeconds(30));
-            while ((await replicaServer.InfoRawAsync("replication"))?.Contains("master_link_status:up", StringComparison.Ordinal) != true)
-            {
-                await Task.Delay(50, deadline.Token);
-            }
+            await WaitForReplicationLinkAsync(replicaServer);
         }
 
         Assert.Equal(new CommitResult(CommitStatus.Committed, 1), await SetAsync(log, "k", "v", idempotencyKey: "replicated"));
         Assert.Equal(new CommitResult(CommitStatus.Replayed, 1), await SetAsync(log, "k", "v", idempotencyKey: "replicated"));
+    }
+
+    [Fact]
+    public async Task Commit_OnAPromotedReplica_EndsTheEpochBeforeAnyVersionIsAssigned_AndARestoreStartsAHigherOne()
+    {
+        var prefix = $"contract-{Guid.NewGuid():N}";
+        await using var replica = await LocalRedisServer.StartAsync(RedisServerKind.RedisServer, Cancellation);
+        await using var toReplica = await ConnectionMultiplexer.ConnectAsync(replica.ConnectionString + ",allowAdmin=true");
+        var replicaServer = toReplica.GetServer(toReplica.GetEndPoints()[0]);
+        await replicaServer.ReplicaOfAsync(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, ServerPort));
+        await WaitForReplicationLinkAsync(replicaServer);
+        // The epoch starts on the primary with its replica attached (a primary takes a new replication id when its first replica attaches).
+        var primary = (await CreateLogsAsync(prefix, 1, requiredAcks: 1, followsFailovers: true))[0];
+        Assert.Equal(new CommitResult(CommitStatus.Committed, 1), await SetAsync(primary, "k", "before"));
+        var epoch = (await primary.ReadStateAsync(Cancellation)).Epoch!;
+        Assert.False((await primary.ReadStateAsync(Cancellation)).PrimaryChanged);
+
+        // What Sentinel does in a failover; the replica has the epoch and the write, but it is not the epoch's primary.
+        await replicaServer.ReplicaOfAsync(null!);
+        var promoted = (await CreateLogsAsync(prefix, 1, connectionString: replica.ConnectionString, followsFailovers: true))[0];
+        var before = await promoted.ReadStateAsync(Cancellation);
+        var commit = await SetAsync(promoted, "k", "after the promotion");
+
+        Assert.Equal(new ClusterState(1, epoch, PrimaryChanged: true), before);
+        Assert.Equal(new CommitResult(CommitStatus.RecoveryNeeded, 0), commit);
+        Assert.Equal(new ClusterState(1, null), await promoted.ReadStateAsync(Cancellation));
+
+        await promoted.JoinRestoreAsync(Node, Epochs.GenerationOf(epoch), TimeSpan.FromMilliseconds(1), TimeSpan.FromSeconds(5), Cancellation);
+        await promoted.LeaveRestoreAsync(Node, Cancellation);
+        var next = await Eventually(() => promoted.TryCompleteRestoreAsync("after-failover", Cancellation));
+
+        Assert.Equal(Epochs.GenerationOf(epoch) + 1, Epochs.GenerationOf(next));
+        Assert.False((await promoted.ReadStateAsync(Cancellation)).PrimaryChanged);
+        Assert.Equal(new CommitResult(CommitStatus.Committed, 2), await SetAsync(promoted, "k", "after the restore"));
+    }
+
+    private static async Task WaitForReplicationLinkAsync(IServer replicaServer)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Cancellation);
+        deadline.CancelAfter(TimeSpan.FromSeconds(30));
+        while ((await replicaServer.InfoRawAsync("replication"))?.Contains("master_link_status:up", StringComparison.Ordinal) != true)
+        {
+            await Task.Delay(50, deadline.Token);
+        }
     }
 }
 

@@ -11,7 +11,7 @@ public sealed class ReplicationMessageCodecTests
     public void TryDecode_EncodedSet_RoundTripsEveryField()
     {
         byte[] value = [0, 1, 2, 255, (byte)'\n', 0];
-        var body = ReplicationMessageCodec.EncodeBody(ChangeKind.Set, "clé:1", value, "backend-2", TraceParent);
+        var body = ReplicationMessageCodec.EncodeBody(ChangeKind.Set, "clé:1", value, "backend-2", TraceParent, "4:abc");
 
         Assert.True(ReplicationMessageCodec.TryDecode(ReplicationMessageCodec.EncodeMessage(42, body), out var entry));
 
@@ -21,18 +21,20 @@ public sealed class ReplicationMessageCodecTests
         Assert.Equal(value, entry.Value);
         Assert.Equal("backend-2", entry.Origin);
         Assert.Equal(TraceParent, entry.TraceParent);
+        Assert.Equal("4:abc", entry.Epoch);
     }
 
     [Fact]
     public void TryDecode_EncodedDelete_HasNoValueAndNoTrace()
     {
-        var body = ReplicationMessageCodec.EncodeBody(ChangeKind.Delete, "k", [], "backend-1", traceParent: null);
+        var body = ReplicationMessageCodec.EncodeBody(ChangeKind.Delete, "k", [], "backend-1", traceParent: null, epoch: null);
 
         Assert.True(ReplicationMessageCodec.TryDecode(ReplicationMessageCodec.EncodeMessage(7, body), out var entry));
 
         Assert.Equal(ChangeKind.Delete, entry.Kind);
         Assert.Empty(entry.Value);
         Assert.Null(entry.TraceParent);
+        Assert.Null(entry.Epoch);
         Assert.True(entry.ToStoredEntry().IsTombstone);
     }
 
@@ -40,11 +42,43 @@ public sealed class ReplicationMessageCodecTests
     public void EncodeBody_KindByte_IsWhereTheLuaScriptLooks()
     {
         // The commit script reads the kind two bytes after the newline: format byte, then kind.
-        var message = ReplicationMessageCodec.EncodeMessage(12, ReplicationMessageCodec.EncodeBody(ChangeKind.Delete, "k", [], "n", null));
+        var message = ReplicationMessageCodec.EncodeMessage(12, ReplicationMessageCodec.EncodeBody(ChangeKind.Delete, "k", [], "n", null, "1:e"));
         var newline = Array.IndexOf(message, (byte)'\n');
 
         Assert.Equal((byte)'D', message[newline + 2]);
         Assert.Equal("12", Encoding.ASCII.GetString(message, 0, newline));
+    }
+
+    [Fact]
+    public void TryDecode_FormatOneOfEarlierVersions_IsStillRead_WithoutAnEpoch()
+    {
+        // format 1, 'S', origin "n", no trace, key "k", value "v": as earlier versions stored it in the durable copy.
+        byte[] body = [1, (byte)'S', 0, 1, (byte)'n', 0, 0, 0, 1, (byte)'k', (byte)'v'];
+
+        Assert.True(ReplicationMessageCodec.TryDecode(ReplicationMessageCodec.EncodeMessage(9, body), out var entry));
+
+        Assert.Equal((9L, ChangeKind.Set, "k", "n"), (entry.Version, entry.Kind, entry.Key, entry.Origin));
+        Assert.Equal("v"u8.ToArray(), entry.Value);
+        Assert.Null(entry.Epoch);
+    }
+
+    [Fact]
+    public void TryDecode_AnExpiry_IsRefused_SinceThisVersionCannotApplyIt()
+    {
+        var body = ReplicationMessageCodec.EncodeBody(ChangeKind.Set, "k", "v"u8, "n", null, "1:e");
+        // The expiry sits just before the value (one byte here).
+        body[^2] = 1;
+
+        Assert.False(ReplicationMessageCodec.TryDecode(ReplicationMessageCodec.EncodeMessage(3, body), out _));
+    }
+
+    [Fact]
+    public void TryDecode_SeveralOperationsInOneMessage_AreRefused_UntilAVersionDefinesThem()
+    {
+        var body = ReplicationMessageCodec.EncodeBody(ChangeKind.Set, "k", "v"u8, "n", null, "1:e");
+        body[1] = (byte)'M';
+
+        Assert.False(ReplicationMessageCodec.TryDecode(ReplicationMessageCodec.EncodeMessage(3, body), out _));
     }
 
     public static TheoryData<string> MalformedMessages =>
@@ -60,6 +94,8 @@ public sealed class ReplicationMessageCodecTests
         "5\n\u0001X\u0000\u0000\u0000\u0000\u0000\u0001k",
         "5\n\u0001S\u0000\u0009backend",
         "5\n\u0001S\u0000\u0000\u0000\u0000\u0000\u0000",
+        "5\n\u0002S\u0000\u0000\u0000\u0000\u0000\u0000\u0000\u0001k",
+        "5\n\u0002S\u0000\u0000\u0000\u0000\u0000\u0000\u0000\u0001k\u0000\u0000\u0000",
     ];
 
     [Theory]

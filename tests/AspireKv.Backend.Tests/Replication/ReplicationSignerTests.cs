@@ -4,7 +4,7 @@ namespace AspireKv.Backend.Tests.Replication;
 
 public sealed class ReplicationSignerTests
 {
-    private static readonly byte[] Message = ReplicationMessageCodec.EncodeMessage(7, ReplicationMessageCodec.EncodeBody(ChangeKind.Set, "k", [1, 2], "backend-1", null));
+    private static readonly byte[] Message = ReplicationMessageCodec.EncodeMessage(7, ReplicationMessageCodec.EncodeBody(ChangeKind.Set, "k", [1, 2], "backend-1", null, "1:e"));
 
     [Fact]
     public void TryVerify_SignedWithTheSameKey_GivesTheMessageBack()

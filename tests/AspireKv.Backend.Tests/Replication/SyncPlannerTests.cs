@@ -4,11 +4,19 @@ namespace AspireKv.Backend.Tests.Replication;
 
 public sealed class SyncPlannerTests
 {
-    private const string Epoch = "e1";
+    private const string Epoch = "3:e";
 
     private static SyncAction Decide(
-        long head, string? epoch = Epoch, string? known = Epoch, long highest = 10, long applied = 10, long previousHead = 10, bool requested = false) =>
-        SyncPlanner.Decide(new ClusterState(head, epoch), known, highest, applied, previousHead, requested);
+        long head,
+        string? epoch = Epoch,
+        string? known = Epoch,
+        long highest = 10,
+        long applied = 10,
+        long previousHead = 10,
+        bool requested = false,
+        bool primaryChanged = false,
+        bool failovers = false) =>
+        SyncPlanner.Decide(new ClusterState(head, epoch, primaryChanged), known, highest, applied, previousHead, requested, failovers);
 
     [Fact]
     public void Decide_InStep_DoesNothing() => Assert.Equal(SyncAction.None, Decide(head: 10));
@@ -23,7 +31,7 @@ public sealed class SyncPlannerTests
     public void Decide_NeverLoaded_LoadsTheDurableCopy() => Assert.Equal(SyncAction.FullResync, Decide(head: 10, known: null));
 
     [Fact]
-    public void Decide_EpochChangedUnderUs_Reloads() => Assert.Equal(SyncAction.FullResync, Decide(head: 12, known: "e0"));
+    public void Decide_EpochChangedUnderUs_Reloads() => Assert.Equal(SyncAction.FullResync, Decide(head: 12, known: "2:d"));
 
     [Fact]
     public void Decide_HeadBelowWhatWasApplied_EndsTheEpochAndRestores() =>
@@ -44,4 +52,24 @@ public sealed class SyncPlannerTests
     [Fact]
     public void Decide_CatchUpRequestedButNothingMissing_DoesNothing() =>
         Assert.Equal(SyncAction.None, Decide(head: 10, requested: true));
+
+    [Fact]
+    public void Decide_ReplicaPromotedSinceTheEpochStarted_EndsItAndRestores() =>
+        Assert.Equal(SyncAction.InvalidateAndRestore, Decide(head: 10, primaryChanged: true, failovers: true));
+
+    [Fact]
+    public void Decide_OlderGenerationBehindSentinel_DistrustsTheServer() =>
+        Assert.Equal(SyncAction.DistrustServer, Decide(head: 12, epoch: "2:old", known: "3:e", failovers: true));
+
+    [Fact]
+    public void Decide_OlderGenerationOnASingleRedis_Restores() =>
+        Assert.Equal(SyncAction.InvalidateAndRestore, Decide(head: 12, epoch: "2:old", known: "3:e"));
+
+    [Fact]
+    public void Decide_NewerGeneration_Reloads() =>
+        Assert.Equal(SyncAction.FullResync, Decide(head: 12, epoch: "4:new", known: "3:e", failovers: true));
+
+    [Fact]
+    public void Decide_SameGenerationOfAnotherHistory_Reloads() =>
+        Assert.Equal(SyncAction.FullResync, Decide(head: 12, epoch: "3:other", known: "3:e", failovers: true));
 }
