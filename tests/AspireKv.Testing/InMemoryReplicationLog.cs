@@ -82,6 +82,9 @@ internal sealed class InMemoryReplicationLog(int logLength = 100_000) : IReplica
         return Task.CompletedTask;
     }
 
+    /// <summary>Delivers <paramref name="entry"/> to the subscriber as the channel would, without committing it (a late message of a demoted primary, say).</summary>
+    public void Deliver(ReplicationEntry entry) => _subscriber?.Invoke(entry);
+
     public Task JoinRestoreAsync(string node, long knownGeneration, TimeSpan barrier, TimeSpan membershipTtl, CancellationToken cancellationToken)
     {
         lock (_lock)
