@@ -2,6 +2,8 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
+using System.Net.Http.Json;
+using Aspire.Hosting.ApplicationModel;
 using AspireKv.Contracts;
 using AspireKv.IntegrationTests;
 using StackExchange.Redis;
@@ -21,6 +23,7 @@ public sealed class FailoverTests(ReplicatedAppFixture cluster) : ClusterTestBas
     [Fact]
     public async Task PrimaryKilledUnderWrites_EveryAcknowledgedWriteSurvives_AndAnswersAreOnly2xx503Or504()
     {
+        await RestoreTopologyAsync();
         await Cluster.WaitUntilBalancerRoutesToAllAsync(Cancellation);
         var prefix = NewKey("failover");
         var acknowledged = new ConcurrentDictionary<string, byte[]>();
@@ -69,6 +72,130 @@ public sealed class FailoverTests(ReplicatedAppFixture cluster) : ClusterTestBas
 
         Assert.All(statuses, status => Assert.Contains(status, new[] { HttpStatusCode.NoContent, HttpStatusCode.ServiceUnavailable, HttpStatusCode.GatewayTimeout }));
         await AssertConvergedWithAllWritesAsync([.. acknowledged.Select(pair => (pair.Key, pair.Value))]);
+    }
+
+    /// <summary>
+    /// The case a version floor alone cannot catch: the replica that is promoted lacks acknowledged writes (the one
+    /// replica that confirmed them died with the primary), and a backend that was down meanwhile comes back after the
+    /// promotion, knowing nothing of the lost versions, and writes at once. No acknowledged write may be lost, no version
+    /// may be given to two writes, and every backend must end with the same data.
+    /// </summary>
+    [Fact]
+    public async Task PromotedReplicaLacksAcknowledgedWrites_WhileABackendWasDown_NothingIsLostAndNoVersionReused()
+    {
+        await RestoreTopologyAsync();
+        await Cluster.WaitUntilBalancerRoutesToAllAsync(Cancellation);
+        var prefix = NewKey("promoted-lacks");
+        var acknowledged = new List<(string Key, byte[] Value, string Version)>();
+        var servers = await RedisServer.ListAsync(Cluster.App, await RedisPasswordAsync(), Cancellation);
+        var primary = servers.Single(server => server.IsPrimary);
+        var laggard = servers.First(server => !server.IsPrimary);
+        var witness = servers.Single(server => !server.IsPrimary && server != laggard);
+        var returning = AspireKvAppFixture.IsolatableBackend;
+        var generationBefore = await GenerationAsync("backend-1");
+
+        await Cluster.Resources.ExecuteCommandAsync(returning, KnownResourceCommands.StopCommand, Cancellation);
+        await Cluster.Resources.WaitUntilStoppedAsync(returning, Cancellation);
+        await laggard.SignalAsync("STOP");
+        try
+        {
+            // Acknowledged, so on the primary and on the witness; the stopped laggard has none of them.
+            for (var i = 0; i < 20; i++)
+            {
+                acknowledged.Add(await PutUntilAcknowledgedAsync(Cluster.Balancer, $"{prefix}-before-{i}"));
+            }
+
+            await witness.SignalAsync("KILL");
+            await primary.SignalAsync("KILL");
+        }
+        finally
+        {
+            await laggard.SignalAsync("CONT");
+        }
+
+        await Eventually.HoldsAsync($"the Sentinels to promote {laggard.Resource}", FailoverDeadline, async _ =>
+            (await RedisServer.ListAsync(Cluster.App, await RedisPasswordAsync(), Cancellation, only: laggard.Resource)).Single().IsPrimary, Cancellation);
+        // A primary without a replica accepts no write (min-replicas-to-write): the killed servers return as its replicas.
+        foreach (var killed in new[] { witness, primary })
+        {
+            await Cluster.Resources.ExecuteCommandAsync(killed.Resource, KnownResourceCommands.StartCommand, Cancellation);
+        }
+
+        await Cluster.Resources.ExecuteCommandAsync(returning, KnownResourceCommands.StartCommand, Cancellation);
+        for (var i = 0; i < 10; i++)
+        {
+            acknowledged.Add(await PutUntilAcknowledgedAsync(Cluster.Client(returning), $"{prefix}-returning-{i}"));
+        }
+
+        Assert.Equal(acknowledged.Count, acknowledged.Select(write => write.Version).Distinct().Count());
+        await AssertConvergedWithAllWritesAsync([.. acknowledged.Select(write => (write.Key, write.Value))]);
+        foreach (var backend in AspireKvAppFixture.BackendNames)
+        {
+            foreach (var (key, _, version) in acknowledged)
+            {
+                using var response = await Cluster.Client(backend).GetAsync(KvRoutes.Key(key), Cancellation);
+                Assert.Equal(version, response.Headers.ETag?.Tag);
+            }
+
+            // The promotion ended the epoch: the backends wrote back what the promoted replica lacked, under a new one.
+            Assert.True(await GenerationAsync(backend) > generationBefore, $"{backend} is still in generation {generationBefore}.");
+        }
+    }
+
+    /// <summary>The generation of the epoch <paramref name="backend"/> has loaded (the number before the colon).</summary>
+    private async Task<long> GenerationAsync(string backend)
+    {
+        var status = await Cluster.Admin(backend).GetFromJsonAsync(KvRoutes.AdminStatus, ContractsJsonContext.Default.NodeStatus, Cancellation);
+        return long.Parse(status!.Epoch!.Split(':')[0], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Writes <paramref name="key"/> until it is acknowledged (a 503 or 504 is retried, with the same idempotency key); returns its version.</summary>
+    private static async Task<(string Key, byte[] Value, string Version)> PutUntilAcknowledgedAsync(HttpClient client, string key)
+    {
+        var value = System.Text.Encoding.UTF8.GetBytes(key);
+        string? version = null;
+        await Eventually.HoldsAsync($"{key} to be acknowledged", FailoverDeadline, async token =>
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Put, KvRoutes.Key(key)) { Content = new ByteArrayContent(value) };
+            request.Headers.Add(KvHeaders.IdempotencyKey, key);
+            try
+            {
+                using var response = await client.SendAsync(request, token);
+                Assert.Contains(response.StatusCode, new[] { HttpStatusCode.NoContent, HttpStatusCode.ServiceUnavailable, HttpStatusCode.GatewayTimeout });
+                version = response.StatusCode == HttpStatusCode.NoContent ? response.Headers.ETag?.Tag : null;
+            }
+            catch (HttpRequestException)
+            {
+                // The backend is still starting.
+            }
+
+            return version is not null;
+        }, Cancellation);
+        return (key, value, version!);
+    }
+
+    private async Task<string> RedisPasswordAsync() =>
+        ConfigurationOptions.Parse(await Cluster.RedisConnectionStringAsync(Cancellation)).Password
+            ?? throw new InvalidOperationException("The Redis connection string has no password.");
+
+    /// <summary>Starts every Redis server a previous test killed and waits until the primary has both replicas again.</summary>
+    private async Task RestoreTopologyAsync()
+    {
+        foreach (var resource in ReplicatedAppFixture.Servers.Where(Cluster.Resources.IsStopped))
+        {
+            await Cluster.Resources.ExecuteCommandAsync(resource, KnownResourceCommands.StartCommand, Cancellation);
+        }
+
+        foreach (var resource in ReplicatedAppFixture.Servers)
+        {
+            await Cluster.Resources.WaitHealthyAsync(resource, Cancellation);
+        }
+
+        await Eventually.HoldsAsync("one primary with two replicas", FailoverDeadline, async _ =>
+        {
+            var servers = await RedisServer.ListAsync(Cluster.App, await RedisPasswordAsync(), Cancellation);
+            return servers.Count(server => server.IsPrimary) == 1 && servers.Single(server => server.IsPrimary).ConnectedReplicas == 2;
+        }, Cancellation);
     }
 
     /// <summary>Kills the current primary, as the Sentinels name it, with SIGKILL; returns its address.</summary>
