@@ -48,6 +48,6 @@ internal static partial class Log
     [LoggerMessage(15, LogLevel.Warning, "Redis's primary is not the server epoch {Epoch} started on (a replica was promoted): ending the epoch and restoring")]
     public static partial void PrimaryChanged(ILogger logger, string epoch);
 
-    [LoggerMessage(16, LogLevel.Warning, "The server answering as primary holds epoch {Epoch}, older than {Known} loaded here: it is a demoted primary, not believed; looking for the current one")]
-    public static partial void OlderGeneration(ILogger logger, string epoch, string known);
+    [LoggerMessage(17, LogLevel.Error, "A synchronization with Redis failed unexpectedly; trying again at the next check")]
+    public static partial void SynchronizationFailed(ILogger logger, Exception exception);
 }

@@ -59,6 +59,13 @@ internal sealed class KeyValueReader(
             throw new ReplicationUnavailableException("Redis lost data and is being restored from the backends; strong reads resume when it is done.");
         }
 
+        if (state.ConnectedReplicas == 0)
+        {
+            // Nothing shows that this server is still the primary: a strong read could miss writes acknowledged elsewhere.
+            synchronizer.RequestCheck();
+            throw new ReplicationUnavailableException("Redis's primary has no replica connected; strong reads resume when it has one again.");
+        }
+
         if (state.Epoch != status.Epoch)
         {
             // Another generation than the one loaded here: its head says nothing about what this backend has applied.

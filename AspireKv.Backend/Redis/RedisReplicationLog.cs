@@ -90,7 +90,8 @@ internal sealed class RedisReplicationLog(
         return new ClusterState(
             answer[0].IsNull ? 0 : (long)answer[0],
             answer[1].IsNull ? null : answer[1].ToString(),
-            PrimaryChanged: (long)answer[2] == 1);
+            PrimaryChanged: (long)answer[2] == 1,
+            ConnectedReplicas: (int)answer[3]);
     }
 
     public async Task<IReadOnlyList<ReplicationEntry>> ReadRangeAsync(long fromVersion, long toVersion, int limit, CancellationToken cancellationToken)
@@ -260,11 +261,13 @@ internal sealed class RedisReplicationLog(
         _ => true,
     };
 
-    // Connection loss, timeouts and a server that is starting or busy mean "try again later". Any other
-    // server error (a broken script, say) is a bug and must surface as one, not as a 503.
-    private static bool IsUnavailable(Exception exception) => exception switch
+    // Connection loss, timeouts and a server that is starting or busy mean "try again later". So do the ways
+    // StackExchange.Redis fails the calls in flight when it gives up a connection that stopped answering (a hung
+    // primary): it cancels them (it takes no cancellation token from us), or they fail reading a pipe it has already
+    // closed. Any other server error (a broken script, say) is a bug and must surface as one, not as a 503.
+    internal static bool IsUnavailable(Exception exception) => exception switch
     {
-        RedisConnectionException or TimeoutException or ObjectDisposedException => true,
+        RedisConnectionException or TimeoutException or ObjectDisposedException or OperationCanceledException or InvalidOperationException => true,
         RedisServerException server => TransientServerErrors.Any(prefix => server.Message.StartsWith(prefix, StringComparison.Ordinal)),
         _ => false,
     };

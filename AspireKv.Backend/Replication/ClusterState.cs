@@ -10,4 +10,8 @@ namespace AspireKv.Backend.Replication;
 /// Behind Sentinel: the server answering as primary is not the one the epoch was started on (a replica was promoted
 /// since), so the epoch must end and the backends restore what the promoted replica may lack.
 /// </param>
-internal readonly record struct ClusterState(long Head, string? Epoch, bool PrimaryChanged = false);
+/// <param name="ConnectedReplicas">
+/// Behind Sentinel: how many replicas the server answering as primary has; null on a single Redis. A primary with
+/// none may be one that was demoted while it hung (its replicas follow the new primary) and has not heard so yet.
+/// </param>
+internal readonly record struct ClusterState(long Head, string? Epoch, bool PrimaryChanged = false, int? ConnectedReplicas = null);

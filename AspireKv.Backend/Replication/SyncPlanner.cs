@@ -27,6 +27,13 @@ internal static class SyncPlanner
             return SyncAction.Restore;
         }
 
+        if (failoversPossible && state.ConnectedReplicas == 0)
+        {
+            // A primary cut off from its replicas, or one demoted while it hung that still answers as primary: its log
+            // may hold writes it committed alone after the promotion, which nobody acknowledged. Use nothing it says.
+            return SyncAction.DistrustServer;
+        }
+
         if (state.PrimaryChanged)
         {
             // A promoted replica may lack acknowledged writes that backends hold, and would reissue their versions.

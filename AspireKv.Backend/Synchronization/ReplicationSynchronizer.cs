@@ -62,6 +62,14 @@ internal sealed class ReplicationSynchronizer(
                 // Whatever was published meanwhile is lost to us: read it back once Redis answers again.
                 _catchUpRequested = true;
             }
+            catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
+            {
+                // A failure nobody foresaw must not stop the backend (a stopped synchronizer stops the host): the
+                // next check starts over from what Redis says.
+                status.RedisUnreachable();
+                Log.SynchronizationFailed(logger, exception);
+                _catchUpRequested = true;
+            }
 
             await WaitForWorkAsync(stoppingToken).ConfigureAwait(false);
         }
@@ -128,9 +136,10 @@ internal sealed class ReplicationSynchronizer(
                 await RestoreAsync(cancellationToken).ConfigureAwait(false);
                 return;
             case SyncAction.DistrustServer:
-                Log.OlderGeneration(logger, state.Epoch!, status.Epoch!);
                 log.LookForPrimary();
-                throw new ReplicationUnavailableException($"The server answering as Redis's primary holds the older epoch {state.Epoch}.");
+                throw new ReplicationUnavailableException(state.ConnectedReplicas == 0
+                    ? "The server answering as Redis's primary has no replica: it may be a demoted primary that has not heard so yet."
+                    : $"The server answering as Redis's primary holds epoch {state.Epoch}, older than {status.Epoch} loaded here: it is a demoted primary.");
             case SyncAction.Restore:
                 await RestoreAsync(cancellationToken).ConfigureAwait(false);
                 return;

@@ -100,7 +100,7 @@ public abstract class AspireKvAppFixture : IAsyncLifetime
         builder.Services.AddLogging(logging => logging
             .AddFilter("Aspire.Hosting", LogLevel.Warning)
             .AddFilter("Aspire.Hosting.Dcp", LogLevel.Error)
-            .AddFilter("AspireKv.AppHost.Resources", LogLevel.Warning)
+            .AddFilter("AspireKv.AppHost.Resources", ResourceLogFiles.AddIfRequested(logging) ? LogLevel.Information : LogLevel.Warning)
             // The AppHost's own probes fail on purpose while a test has a backend down.
             .AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None)
             .AddFilter("System.Net.Http", LogLevel.Warning));

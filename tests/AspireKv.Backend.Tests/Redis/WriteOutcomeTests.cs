@@ -20,8 +20,32 @@ public sealed class WriteOutcomeTests
     public void MayHaveReachedRedis_OnlyUnsentCallsAreCertain(string failure, bool unknown) =>
         Assert.Equal(unknown, RedisReplicationLog.MayHaveReachedRedis(Failure(failure)));
 
+    [Theory]
+    [InlineData("unable to connect")]
+    [InlineData("socket closed in flight")]
+    [InlineData("connection disposed")]
+    [InlineData("redis timeout")]
+    [InlineData("canceled by the connection")]
+    [InlineData("read after the connection closed its pipe")]
+    [InlineData("server busy")]
+    [InlineData("replicas missing")]
+    public void IsUnavailable_TransientFailures_AreRetryable(string failure) =>
+        Assert.True(RedisReplicationLog.IsUnavailable(Failure(failure)));
+
+    [Fact]
+    public void IsUnavailable_ABrokenScript_IsABugNotAnOutage() =>
+        Assert.False(RedisReplicationLog.IsUnavailable(new RedisServerException("ERR user_script:1: Script attempted to access nonexistent global variable")));
+
+    [Fact]
+    public void MayHaveReachedRedis_ACallTheConnectionCanceled_IsUnknown() =>
+        Assert.True(RedisReplicationLog.MayHaveReachedRedis(Failure("canceled by the connection")));
+
     private static Exception Failure(string name) => name switch
     {
+        "canceled by the connection" => new TaskCanceledException(),
+        "read after the connection closed its pipe" => new InvalidOperationException("Reading is not allowed after reader was completed."),
+        "server busy" => new RedisServerException("BUSY Redis is busy running a script"),
+        "replicas missing" => new RedisServerException("NOREPLICAS Not enough good replicas to write."),
         "unable to connect" => new RedisConnectionException(ConnectionFailureType.UnableToConnect, name),
         "no connection available" => new RedisConnectionException(ConnectionFailureType.UnableToResolvePhysicalConnection, name),
         "socket closed in flight" => new RedisConnectionException(ConnectionFailureType.SocketClosed, name),

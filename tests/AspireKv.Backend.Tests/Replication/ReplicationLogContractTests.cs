@@ -595,7 +595,7 @@ public sealed class RedisServerReplicationLogContractTests() : RedisReplicationL
         var primary = (await CreateLogsAsync(prefix, 1, requiredAcks: 1, followsFailovers: true))[0];
         Assert.Equal(new CommitResult(CommitStatus.Committed, 1), await SetAsync(primary, "k", "before"));
         var epoch = (await primary.ReadStateAsync(Cancellation)).Epoch!;
-        Assert.False((await primary.ReadStateAsync(Cancellation)).PrimaryChanged);
+        Assert.Equal(new ClusterState(1, epoch, PrimaryChanged: false, ConnectedReplicas: 1), await primary.ReadStateAsync(Cancellation));
 
         // What Sentinel does in a failover; the replica has the epoch and the write, but it is not the epoch's primary.
         await replicaServer.ReplicaOfAsync(null!);
@@ -603,9 +603,9 @@ public sealed class RedisServerReplicationLogContractTests() : RedisReplicationL
         var before = await promoted.ReadStateAsync(Cancellation);
         var commit = await SetAsync(promoted, "k", "after the promotion");
 
-        Assert.Equal(new ClusterState(1, epoch, PrimaryChanged: true), before);
+        Assert.Equal(new ClusterState(1, epoch, PrimaryChanged: true, ConnectedReplicas: 0), before);
         Assert.Equal(new CommitResult(CommitStatus.RecoveryNeeded, 0), commit);
-        Assert.Equal(new ClusterState(1, null), await promoted.ReadStateAsync(Cancellation));
+        Assert.Equal(new ClusterState(1, null, PrimaryChanged: false, ConnectedReplicas: 0), await promoted.ReadStateAsync(Cancellation));
 
         await promoted.JoinRestoreAsync(Node, Epochs.GenerationOf(epoch), TimeSpan.FromMilliseconds(1), TimeSpan.FromSeconds(5), Cancellation);
         await promoted.LeaveRestoreAsync(Node, Cancellation);

@@ -15,8 +15,9 @@ public sealed class SyncPlannerTests
         long previousHead = 10,
         bool requested = false,
         bool primaryChanged = false,
-        bool failovers = false) =>
-        SyncPlanner.Decide(new ClusterState(head, epoch, primaryChanged), known, highest, applied, previousHead, requested, failovers);
+        bool failovers = false,
+        int? replicas = null) =>
+        SyncPlanner.Decide(new ClusterState(head, epoch, primaryChanged, replicas), known, highest, applied, previousHead, requested, failovers);
 
     [Fact]
     public void Decide_InStep_DoesNothing() => Assert.Equal(SyncAction.None, Decide(head: 10));
@@ -72,4 +73,12 @@ public sealed class SyncPlannerTests
     [Fact]
     public void Decide_SameGenerationOfAnotherHistory_Reloads() =>
         Assert.Equal(SyncAction.FullResync, Decide(head: 12, epoch: "3:other", known: "3:e", failovers: true));
+
+    [Fact]
+    public void Decide_PrimaryWithoutAnyReplicaBehindSentinel_DistrustsTheServer() =>
+        Assert.Equal(SyncAction.DistrustServer, Decide(head: 15, applied: 10, previousHead: 12, failovers: true, replicas: 0));
+
+    [Fact]
+    public void Decide_PrimaryWithAReplica_CatchesUpAsUsual() =>
+        Assert.Equal(SyncAction.CatchUp, Decide(head: 15, applied: 10, previousHead: 12, failovers: true, replicas: 1));
 }
