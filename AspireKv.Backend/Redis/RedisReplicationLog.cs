@@ -20,10 +20,15 @@ internal sealed class RedisReplicationLog(
     ReplicationMetrics metrics,
     ILogger<RedisReplicationLog> logger) : IReplicationLog
 {
-    private static readonly string[] TransientServerErrors = ["LOADING", "BUSY", "MASTERDOWN", "TRYAGAIN", "READONLY", "NOREPLICAS"];
+    private static readonly string[] TransientServerErrors = ["LOADING", "BUSY", "MASTERDOWN", "TRYAGAIN", "READONLY", "NOREPLICAS", "SERVERCHANGED"];
+    private const int ScanPageSize = 1_000;
     private readonly RedisReplicationKeys _keys = new(options.Value.KeyPrefix);
     private readonly PrimaryRediscovery _rediscovery = new(redis);
     private readonly int _logLength = options.Value.LogLength;
+
+    // Behind Sentinel: the replication id of the server the state was last read from; reads of the log and of the
+    // durable copy are answered by that server only.
+    private volatile string _stateServer = string.Empty;
 
     private IDatabase Database => redis.GetDatabase();
 
@@ -87,6 +92,7 @@ internal sealed class RedisReplicationLog(
 
         var answer = (RedisResult[])(await Guard(() => Database.ScriptEvaluateAsync(
             StateScript.Source, [_keys.Sequence, _keys.Epoch, _keys.EpochPrimary], flags: CommandFlags.DemandMaster)).ConfigureAwait(false))!;
+        _stateServer = answer[4].ToString();
         return new ClusterState(
             answer[0].IsNull ? 0 : (long)answer[0],
             answer[1].IsNull ? null : answer[1].ToString(),
@@ -96,7 +102,10 @@ internal sealed class RedisReplicationLog(
 
     public async Task<IReadOnlyList<ReplicationEntry>> ReadRangeAsync(long fromVersion, long toVersion, int limit, CancellationToken cancellationToken)
     {
-        var messages = await Guard(() => Database.SortedSetRangeByScoreAsync(_keys.RecentLog, fromVersion, toVersion, take: limit, flags: CommandFlags.DemandMaster)).ConfigureAwait(false);
+        var messages = commits.FollowsFailovers
+            ? (RedisValue[])(await Guard(() => Database.ScriptEvaluateAsync(
+                StateScript.ReadRange, [_keys.RecentLog], [fromVersion, toVersion, limit, _stateServer], CommandFlags.DemandMaster)).ConfigureAwait(false))!
+            : await Guard(() => Database.SortedSetRangeByScoreAsync(_keys.RecentLog, fromVersion, toVersion, take: limit, flags: CommandFlags.DemandMaster)).ConfigureAwait(false);
         var entries = new List<ReplicationEntry>(messages.Length);
         foreach (var message in messages)
         {
@@ -109,9 +118,34 @@ internal sealed class RedisReplicationLog(
         return entries;
     }
 
-    public async IAsyncEnumerable<ReplicationEntry> ReadDurableCopyAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    public IAsyncEnumerable<ReplicationEntry> ReadDurableCopyAsync(CancellationToken cancellationToken) =>
+        commits.FollowsFailovers ? ReadDurableCopyFromStateServerAsync(cancellationToken) : ScanDurableCopyAsync(cancellationToken);
+
+    private async IAsyncEnumerable<ReplicationEntry> ReadDurableCopyFromStateServerAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var fields = Database.HashScanAsync(_keys.DurableCopy, pageSize: 1_000, flags: CommandFlags.DemandMaster);
+        var server = _stateServer;
+        var cursor = "0";
+        do
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var page = (RedisResult[])(await Guard(() => Database.ScriptEvaluateAsync(
+                StateScript.ScanDurableCopy, [_keys.DurableCopy], [cursor, ScanPageSize, server], CommandFlags.DemandMaster)).ConfigureAwait(false))!;
+            cursor = page[0].ToString();
+            var fields = (RedisValue[])page[1]!;
+            for (var i = 1; i < fields.Length; i += 2)
+            {
+                if (TryDecode(fields[i], out var entry))
+                {
+                    yield return entry;
+                }
+            }
+        }
+        while (cursor != "0");
+    }
+
+    private async IAsyncEnumerable<ReplicationEntry> ScanDurableCopyAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var fields = Database.HashScanAsync(_keys.DurableCopy, pageSize: ScanPageSize, flags: CommandFlags.DemandMaster);
         await using var enumerator = fields.GetAsyncEnumerator(cancellationToken);
         while (true)
         {

@@ -25,7 +25,7 @@ public sealed partial class ScriptKeyRuleTests
         ["GET"] = KeyPositions.First, ["SET"] = KeyPositions.First, ["INCR"] = KeyPositions.First,
         ["EXISTS"] = KeyPositions.All, ["DEL"] = KeyPositions.All,
         ["HGET"] = KeyPositions.First, ["HSET"] = KeyPositions.First,
-        ["ZADD"] = KeyPositions.First, ["ZREMRANGEBYRANK"] = KeyPositions.First,
+        ["ZADD"] = KeyPositions.First, ["ZREMRANGEBYRANK"] = KeyPositions.First, ["ZRANGEBYSCORE"] = KeyPositions.First, ["HSCAN"] = KeyPositions.First,
         ["SADD"] = KeyPositions.First, ["SREM"] = KeyPositions.First, ["SMEMBERS"] = KeyPositions.First,
         ["SCARD"] = KeyPositions.First, ["SISMEMBER"] = KeyPositions.First,
         ["TIME"] = KeyPositions.None, ["INFO"] = KeyPositions.None,

@@ -616,6 +616,32 @@ public sealed class RedisServerReplicationLogContractTests() : RedisReplicationL
         Assert.Equal(new CommitResult(CommitStatus.Committed, 2), await SetAsync(promoted, "k", "after the restore"));
     }
 
+    [Fact]
+    public async Task Reads_BehindSentinel_AreAnsweredOnlyByTheServerTheStateWasReadFrom()
+    {
+        var prefix = $"contract-{Guid.NewGuid():N}";
+        var writer = (await CreateLogsAsync(prefix, 1))[0];
+        for (var i = 0; i < 3; i++)
+        {
+            await SetAsync(writer, $"k{i}", "v");
+        }
+
+        var reader = (await CreateLogsAsync(prefix, 1, followsFailovers: true))[0];
+
+        // No state read yet: the reads cannot tell which server they should come from, so they are refused as an outage.
+        await Assert.ThrowsAsync<ReplicationUnavailableException>(() => reader.ReadRangeAsync(1, 3, 10, Cancellation));
+        await reader.ReadStateAsync(Cancellation);
+        var range = await reader.ReadRangeAsync(1, 3, 10, Cancellation);
+        var copy = new List<string>();
+        await foreach (var entry in reader.ReadDurableCopyAsync(Cancellation))
+        {
+            copy.Add(entry.Key);
+        }
+
+        Assert.Equal([1L, 2L, 3L], range.Select(entry => entry.Version));
+        Assert.Equal(["k0", "k1", "k2"], copy.Order(StringComparer.Ordinal));
+    }
+
     private static async Task WaitForReplicationLinkAsync(IServer replicaServer)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Cancellation);
