@@ -62,7 +62,7 @@ public sealed class FailoverTests(ReplicatedAppFixture cluster) : ClusterTestBas
                 var promoted = false;
                 foreach (var other in others)
                 {
-                    promoted |= (await RedisServer.ListAsync(Cluster.App, await RedisPasswordAsync(), Cancellation, only: other)).Single().IsPrimary;
+                    promoted |= await IsPrimaryAsync(other) == true;
                 }
 
                 return promoted;
@@ -77,7 +77,7 @@ public sealed class FailoverTests(ReplicatedAppFixture cluster) : ClusterTestBas
 
         load.Mark();
         await Eventually.HoldsAsync($"{hung.Resource} to rejoin as a replica", FailoverDeadline, async _ =>
-            !(await RedisServer.ListAsync(Cluster.App, await RedisPasswordAsync(), Cancellation, only: hung.Resource)).Single().IsPrimary, Cancellation);
+            await IsPrimaryAsync(hung.Resource) == false, Cancellation);
         await Eventually.HoldsAsync("writes to go on after the old primary resumed", FailoverDeadline, _ => Task.FromResult(load.AcknowledgedSinceMark >= 50), Cancellation);
         await load.StopAsync();
 
@@ -185,7 +185,7 @@ public sealed class FailoverTests(ReplicatedAppFixture cluster) : ClusterTestBas
         }
 
         await Eventually.HoldsAsync($"the Sentinels to promote {laggard.Resource}", FailoverDeadline, async _ =>
-            (await RedisServer.ListAsync(Cluster.App, await RedisPasswordAsync(), Cancellation, only: laggard.Resource)).Single().IsPrimary, Cancellation);
+            await IsPrimaryAsync(laggard.Resource) == true, Cancellation);
         // A primary without a replica accepts no write (min-replicas-to-write): the killed servers return as its replicas.
         foreach (var killed in new[] { witness, primary })
         {
@@ -245,6 +245,19 @@ public sealed class FailoverTests(ReplicatedAppFixture cluster) : ClusterTestBas
         return (key, value, version!);
     }
 
+    /// <summary>Whether <paramref name="resource"/> says it is a primary; null while it cannot answer (it is changing role, say).</summary>
+    private async Task<bool?> IsPrimaryAsync(string resource)
+    {
+        try
+        {
+            return (await RedisServer.ListAsync(Cluster.App, await RedisPasswordAsync(), Cancellation, only: resource)).Single().IsPrimary;
+        }
+        catch (RedisException)
+        {
+            return null;
+        }
+    }
+
     private async Task<string> RedisPasswordAsync() =>
         ConfigurationOptions.Parse(await Cluster.RedisConnectionStringAsync(Cancellation)).Password
             ?? throw new InvalidOperationException("The Redis connection string has no password.");
@@ -264,8 +277,15 @@ public sealed class FailoverTests(ReplicatedAppFixture cluster) : ClusterTestBas
 
         await Eventually.HoldsAsync("one primary with two replicas", FailoverDeadline, async _ =>
         {
-            var servers = await RedisServer.ListAsync(Cluster.App, await RedisPasswordAsync(), Cancellation);
-            return servers.Count(server => server.IsPrimary) == 1 && servers.Single(server => server.IsPrimary).ConnectedReplicas == 2;
+            try
+            {
+                var servers = await RedisServer.ListAsync(Cluster.App, await RedisPasswordAsync(), Cancellation);
+                return servers.Count(server => server.IsPrimary) == 1 && servers.Single(server => server.IsPrimary).ConnectedReplicas == 2;
+            }
+            catch (RedisException)
+            {
+                return false; // a server still starting
+            }
         }, Cancellation);
     }
 
