@@ -201,7 +201,8 @@ internal static class KeyValueApi
                 return Unavailable(
                     response,
                     "Backend reloading",
-                    "This backend has not yet loaded the data of the cluster's current generation (a restore has just ended). Nothing was written; retry in a moment.");
+                    "This backend has not yet loaded the data of the cluster's current generation (a restore has just ended). Nothing was written; retry in a moment.",
+                    anotherBackendMayAnswer: true);
             default:
                 throw new InvalidOperationException($"No answer is defined for the commit status {result.Status}.");
         }

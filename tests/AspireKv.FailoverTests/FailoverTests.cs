@@ -31,6 +31,7 @@ public sealed class FailoverTests(ReplicatedAppFixture cluster) : ClusterTestBas
         var primary = await KillPrimaryAsync();
         load.Mark();
         await Eventually.HoldsAsync($"writes to be acknowledged again after {primary} was killed", FailoverDeadline, _ => Task.FromResult(load.AcknowledgedSinceMark >= 50), Cancellation);
+        FailoverTimes.Record("primary-killed", load.TimeToFirstAcknowledgement);
         await load.StopAsync();
 
         Assert.All(load.Statuses, status => Assert.Contains(status, new[] { HttpStatusCode.NoContent, HttpStatusCode.ServiceUnavailable, HttpStatusCode.GatewayTimeout }));
@@ -55,6 +56,7 @@ public sealed class FailoverTests(ReplicatedAppFixture cluster) : ClusterTestBas
 
         await Eventually.HoldsAsync("writes to be acknowledged before the hang", TimeSpan.FromSeconds(30), _ => Task.FromResult(load.Acknowledged.Count >= 50), Cancellation);
         await hung.SignalAsync("STOP");
+        load.Mark();
         try
         {
             await Eventually.HoldsAsync($"the Sentinels to promote a replica while {hung.Resource} hangs", FailoverDeadline, async _ =>
@@ -67,8 +69,8 @@ public sealed class FailoverTests(ReplicatedAppFixture cluster) : ClusterTestBas
 
                 return promoted;
             }, Cancellation);
-            load.Mark();
             await Eventually.HoldsAsync("writes to be acknowledged on the promoted replica", FailoverDeadline, _ => Task.FromResult(load.AcknowledgedSinceMark >= 50), Cancellation);
+            FailoverTimes.Record("primary-hung", load.TimeToFirstAcknowledgement);
         }
         finally
         {

@@ -16,6 +16,8 @@ internal sealed class WriteLoad : IAsyncDisposable
     private readonly CancellationTokenSource _stop;
     private readonly List<Task> _writers;
     private int _acknowledgedSinceMark;
+    private long _markedAt = System.Diagnostics.Stopwatch.GetTimestamp();
+    private long _firstAcknowledgedAfterMark;
 
     public WriteLoad(HttpClient client, string prefix, int writers, CancellationToken cancellationToken)
     {
@@ -35,8 +37,18 @@ internal sealed class WriteLoad : IAsyncDisposable
     /// <summary>Writes acknowledged since the last <see cref="Mark"/>.</summary>
     public int AcknowledgedSinceMark => Volatile.Read(ref _acknowledgedSinceMark);
 
+    /// <summary>From the last <see cref="Mark"/> to the first write acknowledged after it; null while there is none.</summary>
+    public TimeSpan? TimeToFirstAcknowledgement => Interlocked.Read(ref _firstAcknowledgedAfterMark) is var at and > 0
+        ? System.Diagnostics.Stopwatch.GetElapsedTime(Interlocked.Read(ref _markedAt), at)
+        : null;
+
     /// <summary>Starts counting acknowledgements anew (when a fault starts, say).</summary>
-    public void Mark() => Interlocked.Exchange(ref _acknowledgedSinceMark, 0);
+    public void Mark()
+    {
+        Interlocked.Exchange(ref _firstAcknowledgedAfterMark, 0);
+        Interlocked.Exchange(ref _markedAt, System.Diagnostics.Stopwatch.GetTimestamp());
+        Interlocked.Exchange(ref _acknowledgedSinceMark, 0);
+    }
 
     public async Task StopAsync()
     {
@@ -66,6 +78,7 @@ internal sealed class WriteLoad : IAsyncDisposable
                 if (response.StatusCode == HttpStatusCode.NoContent)
                 {
                     _acknowledged[key] = (value, response.Headers.ETag!.Tag);
+                    Interlocked.CompareExchange(ref _firstAcknowledgedAfterMark, System.Diagnostics.Stopwatch.GetTimestamp(), 0);
                     Interlocked.Increment(ref _acknowledgedSinceMark);
                 }
             }
