@@ -72,7 +72,7 @@ internal static class WatchApi
                     continue;
                 }
 
-                var batch = await log.ReadRangeAsync(last + 1, applied, BatchSize, cancellation).ConfigureAwait(false);
+                var batch = await log.ReadRangeAsync(last + 1, applied, BatchSize, server: null, cancellation).ConfigureAwait(false);
                 if (batch.Count == 0 || batch[0].Version != last + 1)
                 {
                     // The log no longer reaches back to the resume point: say so, and continue from what it holds.

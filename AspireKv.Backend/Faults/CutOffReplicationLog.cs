@@ -25,16 +25,16 @@ internal sealed class CutOffReplicationLog(IReplicationLog inner, RedisFaultSwit
         return inner.ReadStateAsync(cancellationToken);
     }
 
-    public Task<IReadOnlyList<ReplicationEntry>> ReadRangeAsync(long fromVersion, long toVersion, int limit, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<ReplicationEntry>> ReadRangeAsync(long fromVersion, long toVersion, int limit, string? server, CancellationToken cancellationToken)
     {
         faults.ThrowIfCutOff();
-        return inner.ReadRangeAsync(fromVersion, toVersion, limit, cancellationToken);
+        return inner.ReadRangeAsync(fromVersion, toVersion, limit, server, cancellationToken);
     }
 
-    public async IAsyncEnumerable<ReplicationEntry> ReadDurableCopyAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<ReplicationEntry> ReadDurableCopyAsync(string? server, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         faults.ThrowIfCutOff();
-        await foreach (var entry in inner.ReadDurableCopyAsync(cancellationToken).ConfigureAwait(false))
+        await foreach (var entry in inner.ReadDurableCopyAsync(server, cancellationToken).ConfigureAwait(false))
         {
             // A cut in the middle of a long read breaks it, as a lost connection would.
             faults.ThrowIfCutOff();

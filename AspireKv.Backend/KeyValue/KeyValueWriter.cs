@@ -32,6 +32,11 @@ internal sealed class KeyValueWriter(
             {
                 // Redis lost writes, is being restored or has a new epoch: take part, or reload, without waiting a tick.
                 synchronizer.RequestCheck();
+                if (result.Status == CommitStatus.StaleEpoch)
+                {
+                    // Or the commit went to a demoted primary still holding an older epoch: its connection must move on.
+                    log.LookForPrimary();
+                }
             }
 
             if (result.Status != CommitStatus.Committed)

@@ -26,10 +26,6 @@ internal sealed class RedisReplicationLog(
     private readonly PrimaryRediscovery _rediscovery = new(redis);
     private readonly int _logLength = options.Value.LogLength;
 
-    // Behind Sentinel: the replication id of the server the state was last read from; reads of the log and of the
-    // durable copy are answered by that server only.
-    private volatile string _stateServer = string.Empty;
-
     private IDatabase Database => redis.GetDatabase();
 
     private RedisValue FenceArgument => commits.FollowsFailovers ? "1" : string.Empty;
@@ -92,19 +88,19 @@ internal sealed class RedisReplicationLog(
 
         var answer = (RedisResult[])(await Guard(() => Database.ScriptEvaluateAsync(
             StateScript.Source, [_keys.Sequence, _keys.Epoch, _keys.EpochPrimary], flags: CommandFlags.DemandMaster)).ConfigureAwait(false))!;
-        _stateServer = answer[4].ToString();
         return new ClusterState(
             answer[0].IsNull ? 0 : (long)answer[0],
             answer[1].IsNull ? null : answer[1].ToString(),
             PrimaryChanged: (long)answer[2] == 1,
-            ConnectedReplicas: (int)answer[3]);
+            ConnectedReplicas: (int)answer[3],
+            Server: answer[4].ToString());
     }
 
-    public async Task<IReadOnlyList<ReplicationEntry>> ReadRangeAsync(long fromVersion, long toVersion, int limit, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ReplicationEntry>> ReadRangeAsync(long fromVersion, long toVersion, int limit, string? server, CancellationToken cancellationToken)
     {
-        var messages = commits.FollowsFailovers
+        var messages = commits.FollowsFailovers && server is not null
             ? (RedisValue[])(await Guard(() => Database.ScriptEvaluateAsync(
-                StateScript.ReadRange, [_keys.RecentLog], [fromVersion, toVersion, limit, _stateServer], CommandFlags.DemandMaster)).ConfigureAwait(false))!
+                StateScript.ReadRange, [_keys.RecentLog], [fromVersion, toVersion, limit, server], CommandFlags.DemandMaster)).ConfigureAwait(false))!
             : await Guard(() => Database.SortedSetRangeByScoreAsync(_keys.RecentLog, fromVersion, toVersion, take: limit, flags: CommandFlags.DemandMaster)).ConfigureAwait(false);
         var entries = new List<ReplicationEntry>(messages.Length);
         foreach (var message in messages)
@@ -118,12 +114,11 @@ internal sealed class RedisReplicationLog(
         return entries;
     }
 
-    public IAsyncEnumerable<ReplicationEntry> ReadDurableCopyAsync(CancellationToken cancellationToken) =>
-        commits.FollowsFailovers ? ReadDurableCopyFromStateServerAsync(cancellationToken) : ScanDurableCopyAsync(cancellationToken);
+    public IAsyncEnumerable<ReplicationEntry> ReadDurableCopyAsync(string? server, CancellationToken cancellationToken) =>
+        commits.FollowsFailovers && server is not null ? ReadDurableCopyFromAsync(server, cancellationToken) : ScanDurableCopyAsync(cancellationToken);
 
-    private async IAsyncEnumerable<ReplicationEntry> ReadDurableCopyFromStateServerAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    private async IAsyncEnumerable<ReplicationEntry> ReadDurableCopyFromAsync(string server, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var server = _stateServer;
         var cursor = "0";
         do
         {
@@ -279,6 +274,11 @@ internal sealed class RedisReplicationLog(
         catch (Exception exception) when (IsUnavailable(exception))
         {
             _rediscovery.AfterFailure(exception);
+            if (exception is RedisServerException { Message: var message } && message.StartsWith("SERVERCHANGED", StringComparison.Ordinal))
+            {
+                LookForPrimary();
+            }
+
             throw new ReplicationUnavailableException("Redis is not reachable: " + exception.Message, exception, MayHaveReachedRedis(exception));
         }
     }

@@ -14,4 +14,8 @@ namespace AspireKv.Backend.Replication;
 /// Behind Sentinel: how many replicas the server answering as primary has; null on a single Redis. A primary with
 /// none may be one that was demoted while it hung (its replicas follow the new primary) and has not heard so yet.
 /// </param>
-internal readonly record struct ClusterState(long Head, string? Epoch, bool PrimaryChanged = false, int? ConnectedReplicas = null);
+/// <param name="Server">
+/// Behind Sentinel: the replication id of the server that answered, so that the reads that follow come from it alone;
+/// null on a single Redis.
+/// </param>
+internal readonly record struct ClusterState(long Head, string? Epoch, bool PrimaryChanged = false, int? ConnectedReplicas = null, string? Server = null);

@@ -29,10 +29,13 @@ internal interface IReplicationLog
     /// Entries of the recent log with versions in [<paramref name="fromVersion"/>, <paramref name="toVersion"/>],
     /// oldest first, at most <paramref name="limit"/>. Older entries may have been trimmed.
     /// </summary>
-    Task<IReadOnlyList<ReplicationEntry>> ReadRangeAsync(long fromVersion, long toVersion, int limit, CancellationToken cancellationToken);
+    /// <paramref name="server"/> is <see cref="ClusterState.Server"/> of the state the caller acts on: behind Sentinel only
+    /// that server may answer (anything else fails as unavailable); null reads from whichever server is primary.
+    Task<IReadOnlyList<ReplicationEntry>> ReadRangeAsync(long fromVersion, long toVersion, int limit, string? server, CancellationToken cancellationToken);
 
     /// <summary>Every key's newest write (tombstones included), in no particular order.</summary>
-    IAsyncEnumerable<ReplicationEntry> ReadDurableCopyAsync(CancellationToken cancellationToken);
+    /// <remarks><paramref name="server"/> as for <see cref="ReadRangeAsync"/>.</remarks>
+    IAsyncEnumerable<ReplicationEntry> ReadDurableCopyAsync(string? server, CancellationToken cancellationToken);
 
     /// <summary>
     /// Starts delivering published entries to <paramref name="onEntry"/>, one at a time, in the order they

@@ -34,6 +34,16 @@ internal sealed class ReplicationStatus
     /// </summary>
     public string? AcceptedEpoch => _acceptedEpoch;
 
+    /// <summary>Of <see cref="Epoch"/> and <see cref="AcceptedEpoch"/>, the one of the higher generation: the newest history this backend has taken anything from.</summary>
+    public string? HighestEpoch
+    {
+        get
+        {
+            var (loaded, accepted) = (_epoch, _acceptedEpoch);
+            return Epochs.GenerationOf(accepted) > Epochs.GenerationOf(loaded) ? accepted : loaded ?? accepted;
+        }
+    }
+
     /// <summary>The highest version this backend has seen anywhere: in Redis, in a message or in its own writes.</summary>
     public long HeadVersion => Interlocked.Read(ref _headVersion);
 

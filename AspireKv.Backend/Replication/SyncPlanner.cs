@@ -22,16 +22,14 @@ internal static class SyncPlanner
         bool catchUpRequested,
         bool failoversPossible)
     {
+        if (!IsTrusted(state, knownEpoch, failoversPossible))
+        {
+            return SyncAction.DistrustServer;
+        }
+
         if (state.Epoch is null)
         {
             return SyncAction.Restore;
-        }
-
-        if (failoversPossible && state.ConnectedReplicas == 0)
-        {
-            // A primary cut off from its replicas, or one demoted while it hung that still answers as primary: its log
-            // may hold writes it committed alone after the promotion, which nobody acknowledged. Use nothing it says.
-            return SyncAction.DistrustServer;
         }
 
         if (state.PrimaryChanged)
@@ -40,12 +38,10 @@ internal static class SyncPlanner
             return SyncAction.InvalidateAndRestore;
         }
 
-        if (knownEpoch is not null && Epochs.GenerationOf(state.Epoch) < Epochs.GenerationOf(knownEpoch))
+        if (IsOlderHistory(state.Epoch, knownEpoch))
         {
-            // Generations only grow. Behind Sentinel, an older one is a demoted primary that still answers as one (it
-            // was hung, or cut off, while a replica was promoted): loading its data would take back writes it never
-            // had and apply ones nobody acknowledged. A single Redis that went back to an older file lost data.
-            return failoversPossible ? SyncAction.DistrustServer : SyncAction.InvalidateAndRestore;
+            // A single Redis that went back to an older file lost data (behind Sentinel, IsTrusted said no).
+            return SyncAction.InvalidateAndRestore;
         }
 
         if (knownEpoch is null || knownEpoch != state.Epoch)
@@ -64,4 +60,19 @@ internal static class SyncPlanner
         var missing = appliedVersion < state.Head;
         return missing && (catchUpRequested || appliedVersion < headAtPreviousCheck) ? SyncAction.CatchUp : SyncAction.None;
     }
+
+    /// <summary>
+    /// Whether anything the server that answered <paramref name="state"/> says may be used. Behind Sentinel, not when
+    /// it has no replica connected (a primary cut off from its replicas, or one demoted while it hung that still
+    /// answers as primary: its log may hold writes it committed alone, which nobody acknowledged), nor when its epoch
+    /// belongs to an older history than <paramref name="knownEpoch"/> (loading it would take back writes it never had).
+    /// Every state a backend acts on passes this test, the reads of a full load included.
+    /// </summary>
+    public static bool IsTrusted(ClusterState state, string? knownEpoch, bool failoversPossible) =>
+        !failoversPossible || (state.ConnectedReplicas != 0 && !IsOlderHistory(state.Epoch, knownEpoch));
+
+    // Generations only grow; another epoch of the same or a lower generation than the one loaded is another history (a
+    // split one gives two epochs the same number, each with its own id).
+    private static bool IsOlderHistory(string? epoch, string? knownEpoch) =>
+        epoch is not null && knownEpoch is not null && epoch != knownEpoch && Epochs.GenerationOf(epoch) <= Epochs.GenerationOf(knownEpoch);
 }

@@ -136,15 +136,14 @@ internal sealed class ReplicationSynchronizer(
                 await RestoreAsync(cancellationToken).ConfigureAwait(false);
                 return;
             case SyncAction.DistrustServer:
+                // ReadStateAsync has refused such a state already; kept so that the plan is carried out whatever reads it.
                 log.LookForPrimary();
-                throw new ReplicationUnavailableException(state.ConnectedReplicas == 0
-                    ? "The server answering as Redis's primary has no replica: it may be a demoted primary that has not heard so yet."
-                    : $"The server answering as Redis's primary holds epoch {state.Epoch}, older than {status.Epoch} loaded here: it is a demoted primary.");
+                throw new ReplicationUnavailableException("The server answering as Redis's primary is not to be believed.");
             case SyncAction.Restore:
                 await RestoreAsync(cancellationToken).ConfigureAwait(false);
                 return;
             case SyncAction.CatchUp:
-                if (!await FillFromLogAsync(state.Head, cancellationToken).ConfigureAwait(false))
+                if (!await FillFromLogAsync(state.Head, state.Server, cancellationToken).ConfigureAwait(false))
                 {
                     await FullResyncAsync(cancellationToken).ConfigureAwait(false);
                     return;
@@ -173,7 +172,7 @@ internal sealed class ReplicationSynchronizer(
             status.LoadingEpoch(snapshot.Epoch);
 
             long entries = 0;
-            await foreach (var entry in log.ReadDurableCopyAsync(cancellationToken).ConfigureAwait(false))
+            await foreach (var entry in log.ReadDurableCopyAsync(snapshot.Server, cancellationToken).ConfigureAwait(false))
             {
                 replica.Apply(entry);
                 entries++;
@@ -183,9 +182,9 @@ internal sealed class ReplicationSynchronizer(
 
             // Writes committed during the scan whose messages were lost would otherwise wait for the next check.
             var after = await ReadStateAsync(cancellationToken).ConfigureAwait(false);
-            if (after.Epoch != snapshot.Epoch || !await FillFromLogAsync(after.Head, cancellationToken).ConfigureAwait(false))
+            if (after.Epoch != snapshot.Epoch || after.Server != snapshot.Server || !await FillFromLogAsync(after.Head, after.Server, cancellationToken).ConfigureAwait(false))
             {
-                continue; // the epoch changed, or writes outran the log during the scan: load again
+                continue; // the epoch or the primary changed, or writes outran the log during the scan: load again
             }
 
             Interlocked.Exchange(ref _headAtPreviousCheck, after.Head);
@@ -205,7 +204,7 @@ internal sealed class ReplicationSynchronizer(
     {
         status.RestoreStarted();
         Log.RestoreStarted(logger, replica.Store.EntryCount);
-        var knownGeneration = Epochs.GenerationOf(status.Epoch);
+        var knownGeneration = Epochs.GenerationOf(status.HighestEpoch);
         await log.JoinRestoreAsync(node.Name, knownGeneration, _options.RestoreBarrier, _options.RestoreMemberTtl, cancellationToken).ConfigureAwait(false);
 
         var batch = new List<ReplicationEntry>(_options.RestoreBatchSize);
@@ -237,13 +236,13 @@ internal sealed class ReplicationSynchronizer(
     }
 
     /// <summary>Reads missed writes up to <paramref name="upTo"/> from the recent log; false when it no longer reaches back.</summary>
-    private async Task<bool> FillFromLogAsync(long upTo, CancellationToken cancellationToken)
+    private async Task<bool> FillFromLogAsync(long upTo, string? server, CancellationToken cancellationToken)
     {
         var filled = await LogReplay.FillAsync(
             replica,
             upTo,
             _options.CatchUpBatchSize,
-            (from, to, limit) => log.ReadRangeAsync(from, to, limit, cancellationToken),
+            (from, to, limit) => log.ReadRangeAsync(from, to, limit, server, cancellationToken),
             entry => ApplyWithTrace(entry, "log")).ConfigureAwait(false);
         if (filled is null)
         {
@@ -260,9 +259,20 @@ internal sealed class ReplicationSynchronizer(
         return true;
     }
 
+    /// <summary>Reads the state, and believes it only if <see cref="SyncPlanner.IsTrusted"/> does: every state acted on, a full load's included.</summary>
     private async Task<ClusterState> ReadStateAsync(CancellationToken cancellationToken)
     {
         var state = await log.ReadStateAsync(cancellationToken).ConfigureAwait(false);
+        if (!SyncPlanner.IsTrusted(state, status.HighestEpoch, log.FollowsFailovers))
+        {
+            // Not even its head counts as seen: a demoted primary's head can hold versions nobody acknowledged, and
+            // the version floor would then refuse this backend's writes on the real primary.
+            log.LookForPrimary();
+            throw new ReplicationUnavailableException(state.ConnectedReplicas == 0
+                ? "The server answering as Redis's primary has no replica: it may be a demoted primary that has not heard so yet."
+                : $"The server answering as Redis's primary holds epoch {state.Epoch}, another history than {status.HighestEpoch} loaded here: it is a demoted primary.");
+        }
+
         status.HeadObserved(state.Head);
         return state;
     }

@@ -49,7 +49,7 @@ internal sealed class InMemoryReplicationLog(int logLength = 100_000) : IReplica
         }
     }
 
-    public Task<IReadOnlyList<ReplicationEntry>> ReadRangeAsync(long fromVersion, long toVersion, int limit, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<ReplicationEntry>> ReadRangeAsync(long fromVersion, long toVersion, int limit, string? server, CancellationToken cancellationToken)
     {
         lock (_lock)
         {
@@ -61,7 +61,7 @@ internal sealed class InMemoryReplicationLog(int logLength = 100_000) : IReplica
         }
     }
 
-    public async IAsyncEnumerable<ReplicationEntry> ReadDurableCopyAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<ReplicationEntry> ReadDurableCopyAsync(string? server, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         List<byte[]> messages;
         lock (_lock)

@@ -28,7 +28,7 @@ public sealed class CutOffTests
     private static async Task<ReplicationEntry[]> ReadDurableCopyAsync(CutOffReplicationLog log, CancellationToken token)
     {
         var copy = new List<ReplicationEntry>();
-        await foreach (var entry in log.ReadDurableCopyAsync(token))
+        await foreach (var entry in log.ReadDurableCopyAsync(null, token))
         {
             copy.Add(entry);
         }
@@ -46,7 +46,7 @@ public sealed class CutOffTests
 
         await Assert.ThrowsAsync<ReplicationUnavailableException>(() => _log.CommitAsync(Set("cut-commit"), Body("cut-commit"), 0, null, Token));
         await Assert.ThrowsAsync<ReplicationUnavailableException>(() => _log.ReadStateAsync(Token));
-        await Assert.ThrowsAsync<ReplicationUnavailableException>(() => _log.ReadRangeAsync(1, 10, 10, Token));
+        await Assert.ThrowsAsync<ReplicationUnavailableException>(() => _log.ReadRangeAsync(1, 10, 10, null, Token));
         await Assert.ThrowsAsync<ReplicationUnavailableException>(() => ReadDurableCopyAsync(_log, Token));
         await Assert.ThrowsAsync<ReplicationUnavailableException>(() => _log.JoinRestoreAsync("n", 0, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1), Token));
         await Assert.ThrowsAsync<ReplicationUnavailableException>(() => _log.WriteBackAsync([], 0, Token));

@@ -183,10 +183,10 @@ public abstract class ReplicationLogContractTests
             await SetAsync(log, $"k{i}", "v");
         }
 
-        var entries = await log.ReadRangeAsync(1, 5, 10, Cancellation);
+        var entries = await log.ReadRangeAsync(1, 5, 10, null, Cancellation);
 
         Assert.Equal([3, 4, 5], entries.Select(e => e.Version));
-        Assert.Equal([4], (await log.ReadRangeAsync(4, 5, 1, Cancellation)).Select(e => e.Version));
+        Assert.Equal([4], (await log.ReadRangeAsync(4, 5, 1, null, Cancellation)).Select(e => e.Version));
     }
 
     [Fact]
@@ -199,7 +199,7 @@ public abstract class ReplicationLogContractTests
         await DeleteAsync(log, "b");
 
         var copy = new List<ReplicationEntry>();
-        await foreach (var entry in log.ReadDurableCopyAsync(Cancellation))
+        await foreach (var entry in log.ReadDurableCopyAsync(null, Cancellation))
         {
             copy.Add(entry);
         }
@@ -233,7 +233,7 @@ public abstract class ReplicationLogContractTests
         Assert.Equal(new ClusterState(12, "5:second"), state);
         Assert.Equal(13, (await SetAsync(log, "c", "after", highestKnown: 12)).Version);
         var copy = new Dictionary<string, long>();
-        await foreach (var entry in log.ReadDurableCopyAsync(Cancellation))
+        await foreach (var entry in log.ReadDurableCopyAsync(null, Cancellation))
         {
             copy[entry.Key] = entry.Version;
         }
@@ -300,7 +300,7 @@ public abstract class ReplicationLogContractTests
 
         // Every version went to exactly one write: none was assigned twice or skipped.
         Assert.Equal(committed, (await logs[0].ReadStateAsync(Cancellation)).Head);
-        var logged = await logs[0].ReadRangeAsync(1, committed, committed, Cancellation);
+        var logged = await logs[0].ReadRangeAsync(1, committed, committed, null, Cancellation);
         Assert.Equal(Enumerable.Range(1, committed).Select(v => (long)v), logged.Select(e => e.Version));
     }
 
@@ -363,7 +363,7 @@ public abstract class ReplicationLogContractTests
             }
         }, Cancellation);
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        await foreach (var entry in logs[0].ReadDurableCopyAsync(Cancellation))
+        await foreach (var entry in logs[0].ReadDurableCopyAsync(null, Cancellation))
         {
             seen.Add(entry.Key);
         }
@@ -376,7 +376,7 @@ public abstract class ReplicationLogContractTests
 
     private static async Task<ReplicationEntry> ReadDurableCopyEntryAsync(IReplicationLog log, string key)
     {
-        await foreach (var entry in log.ReadDurableCopyAsync(Cancellation))
+        await foreach (var entry in log.ReadDurableCopyAsync(null, Cancellation))
         {
             if (entry.Key == key)
             {
@@ -595,7 +595,7 @@ public sealed class RedisServerReplicationLogContractTests() : RedisReplicationL
         var primary = (await CreateLogsAsync(prefix, 1, requiredAcks: 1, followsFailovers: true))[0];
         Assert.Equal(new CommitResult(CommitStatus.Committed, 1), await SetAsync(primary, "k", "before"));
         var epoch = (await primary.ReadStateAsync(Cancellation)).Epoch!;
-        Assert.Equal(new ClusterState(1, epoch, PrimaryChanged: false, ConnectedReplicas: 1), await primary.ReadStateAsync(Cancellation));
+        Assert.Equal(new ClusterState(1, epoch, PrimaryChanged: false, ConnectedReplicas: 1), (await primary.ReadStateAsync(Cancellation)) with { Server = null });
 
         // What Sentinel does in a failover; the replica has the epoch and the write, but it is not the epoch's primary.
         await replicaServer.ReplicaOfAsync(null!);
@@ -603,9 +603,9 @@ public sealed class RedisServerReplicationLogContractTests() : RedisReplicationL
         var before = await promoted.ReadStateAsync(Cancellation);
         var commit = await SetAsync(promoted, "k", "after the promotion");
 
-        Assert.Equal(new ClusterState(1, epoch, PrimaryChanged: true, ConnectedReplicas: 0), before);
+        Assert.Equal(new ClusterState(1, epoch, PrimaryChanged: true, ConnectedReplicas: 0), before with { Server = null });
         Assert.Equal(new CommitResult(CommitStatus.RecoveryNeeded, 0), commit);
-        Assert.Equal(new ClusterState(1, null, PrimaryChanged: false, ConnectedReplicas: 0), await promoted.ReadStateAsync(Cancellation));
+        Assert.Equal(new ClusterState(1, null, PrimaryChanged: false, ConnectedReplicas: 0), (await promoted.ReadStateAsync(Cancellation)) with { Server = null });
 
         await promoted.JoinRestoreAsync(Node, Epochs.GenerationOf(epoch), TimeSpan.FromMilliseconds(1), TimeSpan.FromSeconds(5), Cancellation);
         await promoted.LeaveRestoreAsync(Node, Cancellation);
@@ -628,12 +628,18 @@ public sealed class RedisServerReplicationLogContractTests() : RedisReplicationL
 
         var reader = (await CreateLogsAsync(prefix, 1, followsFailovers: true))[0];
 
-        // No state read yet: the reads cannot tell which server they should come from, so they are refused as an outage.
-        await Assert.ThrowsAsync<ReplicationUnavailableException>(() => reader.ReadRangeAsync(1, 3, 10, Cancellation));
-        await reader.ReadStateAsync(Cancellation);
-        var range = await reader.ReadRangeAsync(1, 3, 10, Cancellation);
+        var state = await reader.ReadStateAsync(Cancellation);
+        // Another server (a demoted primary, say) must not answer for this one: refused as an outage.
+        await Assert.ThrowsAsync<ReplicationUnavailableException>(() => reader.ReadRangeAsync(1, 3, 10, "another-server", Cancellation));
+        await Assert.ThrowsAsync<ReplicationUnavailableException>(async () =>
+        {
+            await foreach (var entry in reader.ReadDurableCopyAsync("another-server", Cancellation))
+            {
+            }
+        });
+        var range = await reader.ReadRangeAsync(1, 3, 10, state.Server, Cancellation);
         var copy = new List<string>();
-        await foreach (var entry in reader.ReadDurableCopyAsync(Cancellation))
+        await foreach (var entry in reader.ReadDurableCopyAsync(state.Server, Cancellation))
         {
             copy.Add(entry.Key);
         }

@@ -71,8 +71,16 @@ public sealed class SyncPlannerTests
         Assert.Equal(SyncAction.FullResync, Decide(head: 12, epoch: "4:new", known: "3:e", failovers: true));
 
     [Fact]
-    public void Decide_SameGenerationOfAnotherHistory_Reloads() =>
-        Assert.Equal(SyncAction.FullResync, Decide(head: 12, epoch: "3:other", known: "3:e", failovers: true));
+    public void Decide_SameGenerationOfAnotherHistoryBehindSentinel_DistrustsTheServer() =>
+        Assert.Equal(SyncAction.DistrustServer, Decide(head: 12, epoch: "3:other", known: "3:e", failovers: true));
+
+    [Fact]
+    public void Decide_NoEpochAndNoReplicaBehindSentinel_DistrustsRatherThanRestoresThere() =>
+        Assert.Equal(SyncAction.DistrustServer, Decide(head: 12, epoch: null, failovers: true, replicas: 0));
+
+    [Fact]
+    public void IsTrusted_OnASingleRedis_AlwaysSoThePlannerDecides() =>
+        Assert.True(SyncPlanner.IsTrusted(new ClusterState(1, "1:old", ConnectedReplicas: 0), "5:new", failoversPossible: false));
 
     [Fact]
     public void Decide_PrimaryWithoutAnyReplicaBehindSentinel_DistrustsTheServer() =>
