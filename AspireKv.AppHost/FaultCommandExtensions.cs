@@ -4,12 +4,13 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using StackExchange.Redis;
 
 namespace AspireKv.AppHost;
 
 /// <summary>
 /// Faults at one click: dashboard commands that inject each fault of the failure model (a backend crashed, hung,
-/// cut off from Redis; Redis restarted empty), so a person can watch the cluster panel and the traces react. The
+/// cut off from Redis; Redis restarted empty; with replicas, a server or a Sentinel crashed, hung and resumed), so a person can watch the cluster panel and the traces react. The
 /// same commands run from tests through the resource command service.
 /// </summary>
 internal static class FaultCommandExtensions
@@ -68,6 +69,44 @@ internal static class FaultCommandExtensions
         return backend;
     }
 
+    /// <summary>
+    /// Crash, Hang and Resume for a redis-server or redis-sentinel process of the replicated topology: the primary
+    /// killed or hung while the Sentinels watch, a replica or a Sentinel lost. The process id comes from the server
+    /// itself (<c>INFO server</c>), so the command hits whichever process serves that port now.
+    /// </summary>
+    public static IResourceBuilder<ExecutableResource> WithProcessFaultCommands(
+        this IResourceBuilder<ExecutableResource> process, int port, string password, bool sentinel)
+    {
+        int? hungProcess = null;
+        process.WithCommand(Crash, "Crash (kill -9)", async _ =>
+        {
+            using var target = Process.GetProcessById(await RedisProcessIdAsync(port, password, sentinel).ConfigureAwait(false));
+            target.Kill();
+            return CommandResults.Success();
+        }, Options("Kills the process with SIGKILL. Start it again with Start.", "ErrorCircle", WhenRunning));
+
+        process.WithCommand(Hang, "Hang (SIGSTOP)", async _ =>
+        {
+            var processId = await RedisProcessIdAsync(port, password, sentinel).ConfigureAwait(false);
+            await SignalAsync("STOP", processId).ConfigureAwait(false);
+            hungProcess = processId;
+            return CommandResults.Success();
+        }, Options("Freezes the process with SIGSTOP: it keeps its connections but answers nothing.", "Pause", WhenRunning));
+
+        process.WithCommand(Resume, "Resume (SIGCONT)", async _ =>
+        {
+            if (hungProcess is not { } processId)
+            {
+                return CommandResults.Failure("The process is not hung.");
+            }
+
+            await SignalAsync("CONT", processId).ConfigureAwait(false);
+            hungProcess = null;
+            return CommandResults.Success();
+        }, Options("Lets a hung process run again.", "Play", _ => hungProcess is null ? ResourceCommandState.Disabled : ResourceCommandState.Enabled));
+        return process;
+    }
+
     /// <summary>Stops the server, deletes its files and starts it again: Redis restarted empty.</summary>
     public static IResourceBuilder<T> WithRestartEmptyCommand<T>(this IResourceBuilder<T> server, string dataDirectory)
         where T : IResource
@@ -120,6 +159,19 @@ internal static class FaultCommandExtensions
         return response.IsSuccessStatusCode
             ? CommandResults.Success()
             : CommandResults.Failure($"The backend answered {(int)response.StatusCode}.");
+    }
+
+    private static async Task<int> RedisProcessIdAsync(int port, string password, bool sentinel)
+    {
+        await using var connection = await ConnectionMultiplexer.ConnectAsync(new ConfigurationOptions
+        {
+            EndPoints = { { "127.0.0.1", port } },
+            Password = password,
+            CommandMap = sentinel ? CommandMap.Sentinel : CommandMap.Default,
+            ConnectTimeout = 2000,
+        }).ConfigureAwait(false);
+        var info = await connection.GetServer(connection.GetEndPoints()[0]).InfoAsync("server").ConfigureAwait(false);
+        return int.Parse(info.SelectMany(group => group).First(pair => pair.Key == "process_id").Value, CultureInfo.InvariantCulture);
     }
 
     private static async Task SignalAsync(string signal, int processId)

@@ -53,7 +53,7 @@ internal static class ReplicatedRedisExtensions
             var config = WriteConfig(directory, "redis.conf", ServerConfig(serverPorts[i], directory, secret, replicaOf));
             var server = builder.AddExecutable(name, "redis-server", directory, config)
                 .WithEndpoint(name: "tcp", scheme: "tcp", port: serverPorts[i], targetPort: serverPorts[i], isProxied: false);
-            servers.Add(server.WithPingHealthCheck(builder, password));
+            servers.Add(server.WithPingHealthCheck(builder, password).WithProcessFaultCommands(serverPorts[i], secret, sentinel: false));
         }
 
         var sentinels = new List<IResourceBuilder<ExecutableResource>>();
@@ -74,7 +74,7 @@ internal static class ReplicatedRedisExtensions
             var port = sentinelPorts[i];
             // One check (and one connection) per Sentinel for the AppHost's lifetime, not one per probe.
             builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(healthCheck, new SentinelHealthCheck(port, secret, ServiceName), null, null));
-            sentinels.Add(sentinel.WithHealthCheck(healthCheck));
+            sentinels.Add(sentinel.WithHealthCheck(healthCheck).WithProcessFaultCommands(port, secret, sentinel: true));
         }
 
         var addresses = string.Join(',', sentinelPorts.Select(port => string.Create(CultureInfo.InvariantCulture, $"127.0.0.1:{port}")));

@@ -6,16 +6,20 @@
 # first write acknowledged after it:
 #   primary-killed   kill -9 of the primary;
 #   primary-hung     SIGSTOP of the primary (it stays stopped until writes are acknowledged on the promoted replica).
-# Also prints how many runs passed. About three minutes a run.
+# Also prints how many runs passed; the output of each run, and every resource's logs, stay in LOGS (default: a new
+# folder under /tmp, printed at the end). About three minutes a run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${RUNS:-10}
-times=$(mktemp)
-trap 'rm -f "$times"' EXIT
+logs=${LOGS:-$(mktemp -d /tmp/aspirekv-failover-XXXXXX)}
+mkdir -p "$logs"
+times="$logs/times"
+: >"$times"
 dotnet build tests/AspireKv.FailoverTests -nologo -v q
 passed=0
 for run in $(seq "$runs"); do
-  if ASPIREKV_FAILOVER_TIMES="$times" dotnet tests/AspireKv.FailoverTests/bin/Debug/net10.0/AspireKv.FailoverTests.dll > /dev/null 2>&1; then
+  if ASPIREKV_FAILOVER_TIMES="$times" ASPIREKV_TEST_LOGS="$logs/run-$run" \
+    dotnet tests/AspireKv.FailoverTests/bin/Debug/net10.0/AspireKv.FailoverTests.dll > "$logs/run-$run.out" 2>&1; then
     passed=$((passed + 1))
   fi
   echo "run $run of $runs done ($passed passed)"
@@ -33,4 +37,4 @@ for fault in primary-killed primary-hung; do
     }'
 done
 echo
-echo "tests passed in $passed of $runs runs; $(git rev-parse --short HEAD), $(date -u +%F)"
+echo "tests passed in $passed of $runs runs; $(git rev-parse --short HEAD), $(date -u +%F); logs in $logs"

@@ -37,10 +37,60 @@ start_aspirekv() {
   mkdir -p "$work/redis"
   redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --dir "$work/redis" "$@" >/dev/null &
   pid[redis]=$!
+  wait_port "$redis_port"
+  redis_connection="127.0.0.1:$redis_port,abortConnect=false"
+  start_backends_and_balancer
+}
+
+# start_aspirekv_replicated <redis-server flags...>: the replicated topology as the AppHost runs it (a primary, two
+# replicas, three Sentinels: quorum 2, down after 1 s, min-replicas-to-write 1), no password (loopback only), then
+# three backends that reach it through the Sentinels, and our balancer. Sets what start_aspirekv sets.
+start_aspirekv_replicated() {
+  secret=$(python3 -c 'import secrets; print(secrets.token_hex(16))')
+  local ports=() sentinels=() i
+  for i in 1 2 3; do ports+=("$(free_port)"); sentinels+=("$(free_port)"); done
+  for i in 0 1 2; do
+    mkdir -p "$work/redis-$i"
+    local replica=()
+    [ "$i" = 0 ] || replica=(--replicaof 127.0.0.1 "${ports[0]}")
+    redis-server --port "${ports[$i]}" --bind 127.0.0.1 --save "" --dir "$work/redis-$i" \
+      --min-replicas-to-write 1 --min-replicas-max-lag 3 "${replica[@]}" "$@" >/dev/null &
+    pid[redis-$i]=$!
+  done
+  for i in 0 1 2; do wait_port "${ports[$i]}"; done
+  for i in 0 1 2; do
+    printf 'port %s\nbind 127.0.0.1\ndir %s\nsentinel monitor aspirekv 127.0.0.1 %s 2\nsentinel down-after-milliseconds aspirekv 1000\nsentinel failover-timeout aspirekv 3000\n' \
+      "${sentinels[$i]}" "$work" "${ports[0]}" >"$work/sentinel-$i.conf"
+    redis-sentinel "$work/sentinel-$i.conf" >/dev/null &
+    pid[sentinel-$i]=$!
+  done
+  for i in 0 1 2; do wait_port "${sentinels[$i]}"; done
+  redis_port=${ports[0]}
+  redis_connection="127.0.0.1:${sentinels[0]},127.0.0.1:${sentinels[1]},127.0.0.1:${sentinels[2]},serviceName=aspirekv,abortConnect=false"
+  start_backends_and_balancer
+}
+
+# stop_aspirekv: stops what start_aspirekv or start_aspirekv_replicated started, so that the other can start next.
+stop_aspirekv() {
+  local name
+  for name in "${!pid[@]}"; do
+    case "$name" in redis*|sentinel*|backend-*|balancer) kill -TERM "${pid[$name]}" 2>/dev/null || true ;; esac
+  done
+  for name in "${!pid[@]}"; do
+    case "$name" in
+      redis*|sentinel*|backend-*|balancer)
+        for _ in $(seq 1 50); do kill -0 "${pid[$name]}" 2>/dev/null || break; sleep 0.1; done
+        kill -9 "${pid[$name]}" 2>/dev/null || true
+        unset "pid[$name]" ;;
+    esac
+  done
+  rm -rf "$work"/redis*
+}
+
+start_backends_and_balancer() {
   lb_port=$(free_port)
   declare -gA backend_port
   for b in 1 2 3; do backend_port[$b]=$(free_port); done
-  wait_port "$redis_port"
   for b in 1 2 3; do start_backend "$b"; done
   Cluster__Secret="$secret" Balancer__RateLimitPerClient=0 Logging__LogLevel__Default=Warning DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 \
   services__backend__http__0="http://127.0.0.1:${backend_port[1]}" services__backend__http__1="http://127.0.0.1:${backend_port[2]}" \
@@ -54,7 +104,7 @@ start_aspirekv() {
 
 start_backend() {
   local b=$1 port=${backend_port[$1]}
-  ConnectionStrings__redis="127.0.0.1:$redis_port,abortConnect=false" Node__Name="backend-$b" \
+  ConnectionStrings__redis="$redis_connection" Node__Name="backend-$b" \
   Node__PublicUrl="http://127.0.0.1:$port" Registration__BalancerUrl="http://127.0.0.1:$lb_port" \
   Cluster__Secret="$secret" Replication__SigningKey="$secret" Logging__LogLevel__Default=Warning \
     dotnet "AspireKv.Backend/bin/$configuration/net10.0/AspireKv.Backend.dll" --contentRoot "$PWD/AspireKv.Backend/bin/$configuration/net10.0" \

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using Aspire.Hosting.ApplicationModel;
@@ -55,7 +53,8 @@ public sealed class FailoverTests(ReplicatedAppFixture cluster) : ClusterTestBas
         await using var load = new WriteLoad(Cluster.Balancer, prefix, Writers, Cancellation);
 
         await Eventually.HoldsAsync("writes to be acknowledged before the hang", TimeSpan.FromSeconds(30), _ => Task.FromResult(load.Acknowledged.Count >= 50), Cancellation);
-        await hung.SignalAsync("STOP");
+        // The dashboard's own command, as a person would hang the primary.
+        await Cluster.Resources.ExecuteCommandAsync(hung.Resource, "hang", Cancellation);
         load.Mark();
         try
         {
@@ -74,7 +73,7 @@ public sealed class FailoverTests(ReplicatedAppFixture cluster) : ClusterTestBas
         }
         finally
         {
-            await hung.SignalAsync("CONT");
+            await Cluster.Resources.ExecuteCommandAsync(hung.Resource, "resume", Cancellation);
         }
 
         load.Mark();
@@ -291,15 +290,11 @@ public sealed class FailoverTests(ReplicatedAppFixture cluster) : ClusterTestBas
         }, Cancellation);
     }
 
-    /// <summary>Kills the current primary, as the Sentinels name it, with SIGKILL; returns its address.</summary>
+    /// <summary>Kills the current primary with the dashboard's Crash command (SIGKILL); returns its resource.</summary>
     private async Task<string> KillPrimaryAsync()
     {
-        await using var redis = await ConnectionMultiplexer.ConnectAsync(await Cluster.RedisConnectionStringAsync(Cancellation) + ",allowAdmin=true");
-        var primary = redis.GetServers().Single(server => !server.IsReplica);
-        var info = await primary.InfoAsync("server");
-        var processId = int.Parse(info.SelectMany(group => group).Single(pair => pair.Key == "process_id").Value, CultureInfo.InvariantCulture);
-        using var process = Process.GetProcessById(processId);
-        process.Kill();
-        return primary.EndPoint.ToString() ?? "the primary";
+        var primary = (await RedisServer.ListAsync(Cluster.App, await RedisPasswordAsync(), Cancellation)).Single(server => server.IsPrimary);
+        await Cluster.Resources.ExecuteCommandAsync(primary.Resource, "crash", Cancellation);
+        return primary.Resource;
     }
 }

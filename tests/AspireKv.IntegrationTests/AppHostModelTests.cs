@@ -44,6 +44,13 @@ public sealed class AppHostModelTests
             Assert.Contains("serviceName=aspirekv", connection.ConnectionStringExpression.ValueExpression, StringComparison.Ordinal);
             Assert.Equal(2, Directory.GetFiles(Path.Combine(data.FullName, "replicated"), "redis.conf", SearchOption.AllDirectories)
                 .Count(file => File.ReadAllText(file).Contains("replicaof 127.0.0.1", StringComparison.Ordinal)));
+            // Each server and each Sentinel has the dashboard's fault commands.
+            foreach (var resource in builder.Resources.Where(resource => resource.Name.StartsWith("redis-", StringComparison.Ordinal) || resource.Name.StartsWith("sentinel-", StringComparison.Ordinal)))
+            {
+                Assert.Superset(
+                    new HashSet<string> { "crash", "hang", "resume" },
+                    resource.Annotations.OfType<ResourceCommandAnnotation>().Select(command => command.Name).ToHashSet());
+            }
         }
         finally
         {
