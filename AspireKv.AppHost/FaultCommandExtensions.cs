@@ -168,6 +168,8 @@ internal static class FaultCommandExtensions
             EndPoints = { { "127.0.0.1", port } },
             Password = password,
             CommandMap = sentinel ? CommandMap.Sentinel : CommandMap.Default,
+            // INFO is an admin command to StackExchange.Redis.
+            AllowAdmin = true,
             ConnectTimeout = 2000,
         }).ConfigureAwait(false);
         var info = await connection.GetServer(connection.GetEndPoints()[0]).InfoAsync("server").ConfigureAwait(false);
