@@ -45,7 +45,11 @@ public sealed class AppHostModelTests
             Assert.Equal(2, Directory.GetFiles(Path.Combine(data.FullName, "replicated"), "redis.conf", SearchOption.AllDirectories)
                 .Count(file => File.ReadAllText(file).Contains("replicaof 127.0.0.1", StringComparison.Ordinal)));
             // Each server and each Sentinel has the dashboard's fault commands.
-            foreach (var resource in builder.Resources.Where(resource => resource.Name.StartsWith("redis-", StringComparison.Ordinal) || resource.Name.StartsWith("sentinel-", StringComparison.Ordinal)))
+            var processes = builder.Resources.OfType<ExecutableResource>()
+                .Where(resource => resource.Name.StartsWith("redis-", StringComparison.Ordinal) || resource.Name.StartsWith("sentinel-", StringComparison.Ordinal))
+                .ToList();
+            Assert.Equal(6, processes.Count);
+            foreach (var resource in processes)
             {
                 Assert.Superset(
                     new HashSet<string> { "crash", "hang", "resume" },
