@@ -17,23 +17,22 @@ public sealed class FailoverTests(ReplicatedAppFixture cluster) : ClusterTestBas
     private const int Writers = 4;
     private static readonly TimeSpan FailoverDeadline = TimeSpan.FromSeconds(60);
 
+    /// <summary>What a write may be answered while the primary fails over: done, nothing written, or outcome unknown.</summary>
+    private static readonly HttpStatusCode[] FailoverAnswers = [HttpStatusCode.NoContent, HttpStatusCode.ServiceUnavailable, HttpStatusCode.GatewayTimeout];
+
     [Fact]
     public async Task PrimaryKilledUnderWrites_EveryAcknowledgedWriteSurvives_AndAnswersAreOnly2xx503Or504()
     {
         await RestoreTopologyAsync();
         await Cluster.WaitUntilBalancerRoutesToAllAsync(Cancellation);
         var prefix = NewKey("failover");
-        await using var load = new WriteLoad(Cluster.Balancer, prefix, Writers, Cancellation);
-
-        await Eventually.HoldsAsync("writes to be acknowledged before the kill", TimeSpan.FromSeconds(30), _ => Task.FromResult(load.Acknowledged.Count >= 50), Cancellation);
+        await using var load = await StartWritingAsync(prefix);
         var primary = await KillPrimaryAsync();
         load.Mark();
-        await Eventually.HoldsAsync($"writes to be acknowledged again after {primary} was killed", FailoverDeadline, _ => Task.FromResult(load.AcknowledgedSinceMark >= 50), Cancellation);
+        await WaitForWritesSinceMarkAsync(load, $"after {primary} was killed");
         FailoverTimes.Record("primary-killed", load.TimeToFirstAcknowledgement);
-        await load.StopAsync();
 
-        Assert.All(load.Statuses, status => Assert.Contains(status, new[] { HttpStatusCode.NoContent, HttpStatusCode.ServiceUnavailable, HttpStatusCode.GatewayTimeout }));
-        await AssertAcknowledgedEverywhereWithDistinctVersionsAsync(load, prefix);
+        await StopAndAssertAsync(load, prefix, FailoverAnswers);
     }
 
     /// <summary>
@@ -50,9 +49,7 @@ public sealed class FailoverTests(ReplicatedAppFixture cluster) : ClusterTestBas
         var servers = await RedisServer.ListAsync(Cluster.App, await RedisPasswordAsync(), Cancellation);
         var hung = servers.Single(server => server.IsPrimary);
         var others = servers.Where(server => server != hung).Select(server => server.Resource).ToList();
-        await using var load = new WriteLoad(Cluster.Balancer, prefix, Writers, Cancellation);
-
-        await Eventually.HoldsAsync("writes to be acknowledged before the hang", TimeSpan.FromSeconds(30), _ => Task.FromResult(load.Acknowledged.Count >= 50), Cancellation);
+        await using var load = await StartWritingAsync(prefix);
         // A signal of the test's own, not the dashboard's Hang: the time to the next acknowledgement is measured from here.
         await hung.SignalAsync("STOP");
         load.Mark();
@@ -68,7 +65,7 @@ public sealed class FailoverTests(ReplicatedAppFixture cluster) : ClusterTestBas
 
                 return promoted;
             }, Cancellation);
-            await Eventually.HoldsAsync("writes to be acknowledged on the promoted replica", FailoverDeadline, _ => Task.FromResult(load.AcknowledgedSinceMark >= 50), Cancellation);
+            await WaitForWritesSinceMarkAsync(load, "on the promoted replica");
             FailoverTimes.Record("primary-hung", load.TimeToFirstAcknowledgement);
         }
         finally
@@ -79,11 +76,9 @@ public sealed class FailoverTests(ReplicatedAppFixture cluster) : ClusterTestBas
         load.Mark();
         await Eventually.HoldsAsync($"{hung.Resource} to rejoin as a replica", FailoverDeadline, async _ =>
             await IsPrimaryAsync(hung.Resource) == false, Cancellation);
-        await Eventually.HoldsAsync("writes to go on after the old primary resumed", FailoverDeadline, _ => Task.FromResult(load.AcknowledgedSinceMark >= 50), Cancellation);
-        await load.StopAsync();
+        await WaitForWritesSinceMarkAsync(load, "after the old primary resumed");
 
-        Assert.All(load.Statuses, status => Assert.Contains(status, new[] { HttpStatusCode.NoContent, HttpStatusCode.ServiceUnavailable, HttpStatusCode.GatewayTimeout }));
-        await AssertAcknowledgedEverywhereWithDistinctVersionsAsync(load, prefix);
+        await StopAndAssertAsync(load, prefix, FailoverAnswers);
     }
 
     /// <summary>
@@ -97,27 +92,43 @@ public sealed class FailoverTests(ReplicatedAppFixture cluster) : ClusterTestBas
         await Cluster.WaitUntilBalancerRoutesToAllAsync(Cancellation);
         var prefix = NewKey("replica-restart");
         var replica = (await RedisServer.ListAsync(Cluster.App, await RedisPasswordAsync(), Cancellation)).First(server => !server.IsPrimary);
-        await using var load = new WriteLoad(Cluster.Balancer, prefix, Writers, Cancellation);
-
-        await Eventually.HoldsAsync("writes to be acknowledged", TimeSpan.FromSeconds(30), _ => Task.FromResult(load.Acknowledged.Count >= 50), Cancellation);
+        await using var load = await StartWritingAsync(prefix);
         // The dashboard's Crash command, as a person would kill a replica.
         await Cluster.Resources.ExecuteCommandAsync(replica.Resource, "crash", Cancellation);
         load.Mark();
-        await Eventually.HoldsAsync($"writes to be acknowledged with {replica.Resource} down", FailoverDeadline, _ => Task.FromResult(load.AcknowledgedSinceMark >= 50), Cancellation);
+        await WaitForWritesSinceMarkAsync(load, $"with {replica.Resource} down");
         await Cluster.Resources.WaitUntilStoppedAsync(replica.Resource, Cancellation);
         await Cluster.Resources.ExecuteCommandAsync(replica.Resource, KnownResourceCommands.StartCommand, Cancellation);
         await Cluster.Resources.WaitHealthyAsync(replica.Resource, Cancellation);
         await Cluster.Resources.ExecuteCommandAsync("sentinel-1", "hang", Cancellation);
         load.Mark();
-        await Eventually.HoldsAsync("writes to be acknowledged with sentinel-1 hung", FailoverDeadline, _ => Task.FromResult(load.AcknowledgedSinceMark >= 50), Cancellation);
+        await WaitForWritesSinceMarkAsync(load, "with sentinel-1 hung");
         await Cluster.Resources.ExecuteCommandAsync("sentinel-1", "resume", Cancellation);
         await Cluster.Resources.ExecuteCommandAsync("sentinel-1", KnownResourceCommands.RestartCommand, Cancellation);
         await Cluster.Resources.WaitHealthyAsync("sentinel-1", Cancellation);
         load.Mark();
-        await Eventually.HoldsAsync("writes to be acknowledged after the restarts", FailoverDeadline, _ => Task.FromResult(load.AcknowledgedSinceMark >= 50), Cancellation);
-        await load.StopAsync();
+        await WaitForWritesSinceMarkAsync(load, "after the restarts");
 
-        Assert.All(load.Statuses, status => Assert.Equal(HttpStatusCode.NoContent, status));
+        await StopAndAssertAsync(load, prefix, [HttpStatusCode.NoContent]);
+    }
+
+    /// <summary>Starts <see cref="Writers"/> clients writing through the balancer; returns once 50 writes were acknowledged.</summary>
+    private async Task<WriteLoad> StartWritingAsync(string prefix)
+    {
+        var load = new WriteLoad(Cluster.Balancer, prefix, Writers, Cancellation);
+        await Eventually.HoldsAsync("writes to be acknowledged before the fault", TimeSpan.FromSeconds(30), _ => Task.FromResult(load.Acknowledged.Count >= 50), Cancellation);
+        return load;
+    }
+
+    /// <summary>Waits until 50 writes sent after the load's last mark were acknowledged.</summary>
+    private static Task WaitForWritesSinceMarkAsync(WriteLoad load, string when) =>
+        Eventually.HoldsAsync($"writes to be acknowledged {when}", FailoverDeadline, _ => Task.FromResult(load.AcknowledgedSinceMark >= 50), Cancellation);
+
+    /// <summary>Stops the load, checks every answer was one of <paramref name="allowed"/>, and that every acknowledged write survived.</summary>
+    private async Task StopAndAssertAsync(WriteLoad load, string prefix, HttpStatusCode[] allowed)
+    {
+        await load.StopAsync();
+        Assert.All(load.Statuses, status => Assert.Contains(status, allowed));
         await AssertAcknowledgedEverywhereWithDistinctVersionsAsync(load, prefix);
     }
 

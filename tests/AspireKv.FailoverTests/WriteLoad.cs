@@ -34,10 +34,14 @@ internal sealed class WriteLoad : IAsyncDisposable
     /// <summary>Every status answered so far.</summary>
     public IReadOnlyCollection<HttpStatusCode> Statuses => _statuses;
 
-    /// <summary>Writes acknowledged since the last <see cref="Mark"/>.</summary>
+    /// <summary>Writes sent after the last <see cref="Mark"/> and acknowledged.</summary>
     public int AcknowledgedSinceMark => Volatile.Read(ref _acknowledgedSinceMark);
 
-    /// <summary>From the last <see cref="Mark"/> to the first write acknowledged after it; null while there is none.</summary>
+    /// <summary>
+    /// From the last <see cref="Mark"/> to the acknowledgement of the first write sent after it; null while there is none.
+    /// A write sent before the mark does not count: one already committed and replicated when the fault starts would
+    /// make a failover look instant.
+    /// </summary>
     public TimeSpan? TimeToFirstAcknowledgement => Interlocked.Read(ref _firstAcknowledgedAfterMark) is var at and > 0
         ? System.Diagnostics.Stopwatch.GetElapsedTime(Interlocked.Read(ref _markedAt), at)
         : null;
@@ -45,8 +49,8 @@ internal sealed class WriteLoad : IAsyncDisposable
     /// <summary>Starts counting acknowledgements anew (when a fault starts, say).</summary>
     public void Mark()
     {
-        Interlocked.Exchange(ref _firstAcknowledgedAfterMark, 0);
         Interlocked.Exchange(ref _markedAt, System.Diagnostics.Stopwatch.GetTimestamp());
+        Interlocked.Exchange(ref _firstAcknowledgedAfterMark, 0);
         Interlocked.Exchange(ref _acknowledgedSinceMark, 0);
     }
 
@@ -70,6 +74,7 @@ internal sealed class WriteLoad : IAsyncDisposable
             var value = System.Text.Encoding.UTF8.GetBytes(key);
             using var request = new HttpRequestMessage(HttpMethod.Put, KvRoutes.Key(key)) { Content = new ByteArrayContent(value) };
             request.Headers.Add(KvHeaders.IdempotencyKey, key);
+            var sentAt = System.Diagnostics.Stopwatch.GetTimestamp();
             try
             {
                 using var response = await client.SendAsync(request, _stop.Token);
@@ -78,8 +83,11 @@ internal sealed class WriteLoad : IAsyncDisposable
                 if (response.StatusCode == HttpStatusCode.NoContent)
                 {
                     _acknowledged[key] = (value, response.Headers.ETag!.Tag);
-                    Interlocked.CompareExchange(ref _firstAcknowledgedAfterMark, System.Diagnostics.Stopwatch.GetTimestamp(), 0);
-                    Interlocked.Increment(ref _acknowledgedSinceMark);
+                    if (sentAt >= Interlocked.Read(ref _markedAt))
+                    {
+                        Interlocked.CompareExchange(ref _firstAcknowledgedAfterMark, System.Diagnostics.Stopwatch.GetTimestamp(), 0);
+                        Interlocked.Increment(ref _acknowledgedSinceMark);
+                    }
                 }
             }
             catch (OperationCanceledException) when (_stop.IsCancellationRequested)
