@@ -134,6 +134,10 @@ internal static class ReplicatedRedisExtensions
         // replicate; the backends also wait for a replica's confirmation of each write.
         "min-replicas-to-write 1",
         "min-replicas-max-lag 3",
+        // A replica that needs a full copy (one restarted, or one that followed a promotion without a shared history)
+        // gets it at once: the default waits 5 s for other replicas to share the transfer, and until the copy arrives
+        // the primary counts one replica fewer and refuses writes.
+        "repl-diskless-sync-delay 0",
         .. replicaOf is { } primary ? [$"replicaof 127.0.0.1 {primary}"] : Array.Empty<string>(),
     ];
 

@@ -42,6 +42,7 @@ internal static class BackendServiceCollectionExtensions
         services.AddSingleton<Replica>();
         services.AddSingleton<ReplicationStatus>();
         services.AddSingleton<ReplicationMetrics>();
+        services.AddSingleton<RedisServersView>();
         services.AddSingleton<RedisFaultSwitch>();
         services.AddSingleton<KeyValueWriter>();
         services.AddSingleton<KeyValueReader>();

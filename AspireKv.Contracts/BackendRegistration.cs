@@ -6,4 +6,5 @@ namespace AspireKv.Contracts;
 /// <param name="AppliedVersion">Every write up to this version is applied on the backend.</param>
 /// <param name="HeadVersion">The highest version the backend has seen; the balancer measures lag against the highest of these.</param>
 /// <param name="Keys">Live keys the backend holds.</param>
-public sealed record BackendRegistration(string Name, string Address, long AppliedVersion = 0, long HeadVersion = 0, long Keys = 0);
+/// <param name="Redis">The Redis servers as the backend last saw them, for the cluster panel.</param>
+public sealed record BackendRegistration(string Name, string Address, long AppliedVersion = 0, long HeadVersion = 0, long Keys = 0, RedisServersStatus? Redis = null);

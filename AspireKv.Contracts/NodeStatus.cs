@@ -13,6 +13,7 @@ namespace AspireKv.Contracts;
 /// <param name="Restores">How many restores it took part in (starting a new cluster is one).</param>
 /// <param name="Epoch">The generation of the durable copy it last loaded; it changes after every restore.</param>
 /// <param name="ProcessId">The backend's operating-system process id, for fault-injection tools.</param>
+/// <param name="Redis">The Redis servers as this backend last saw them; null until it has asked.</param>
 public sealed record NodeStatus(
     string Name,
     bool Ready,
@@ -25,4 +26,5 @@ public sealed record NodeStatus(
     bool Restoring,
     long Restores,
     string? Epoch,
-    int ProcessId);
+    int ProcessId,
+    RedisServersStatus? Redis = null);

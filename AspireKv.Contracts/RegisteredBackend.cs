@@ -16,6 +16,7 @@ namespace AspireKv.Contracts;
 /// <param name="AppliedVersion">The applied version in its last renewal, if it reported one.</param>
 /// <param name="ReplicationLag">Versions it is behind the newest version any backend reported, if known.</param>
 /// <param name="Keys">Live keys it held at its last renewal, if it reported them.</param>
+/// <param name="Redis">The Redis servers as it saw them at its last renewal, if it reported them.</param>
 public sealed record RegisteredBackend(
     string Id,
     string? Name,
@@ -31,4 +32,5 @@ public sealed record RegisteredBackend(
     bool? LastProbeSucceeded,
     long? AppliedVersion,
     long? ReplicationLag,
-    long? Keys);
+    long? Keys,
+    RedisServersStatus? Redis = null);

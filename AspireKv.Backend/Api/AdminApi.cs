@@ -1,3 +1,4 @@
+using AspireKv.Backend.Diagnostics;
 using AspireKv.Backend.Faults;
 using AspireKv.Backend.Membership;
 using AspireKv.Backend.Node;
@@ -25,7 +26,7 @@ internal static class AdminApi
         return app;
     }
 
-    public static NodeStatus GetStatus(Replica replica, ReplicationStatus status, NodeIdentity node)
+    public static NodeStatus GetStatus(Replica replica, ReplicationStatus status, NodeIdentity node, RedisServersView redis)
     {
         var applied = replica.AppliedVersion;
         var head = status.HeadVersion;
@@ -41,7 +42,8 @@ internal static class AdminApi
             status.Restoring,
             status.Restores,
             status.Epoch,
-            Environment.ProcessId);
+            Environment.ProcessId,
+            redis.Current);
     }
 
     /// <summary>Simulates losing Redis (fault injection for demonstrations and tests).</summary>

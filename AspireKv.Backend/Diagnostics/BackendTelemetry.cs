@@ -13,6 +13,15 @@ internal static class BackendTelemetry
     /// <summary>The messaging system named in spans; OpenTelemetry registers no value for Redis pub/sub.</summary>
     public const string MessagingSystem = "redis";
 
+    /// <summary>The span of a commit's <c>WAIT</c>: from the commit's answer until enough replicas confirmed it.</summary>
+    public const string ReplicaWaitSpan = "WAIT replicas";
+
+    /// <summary>How many replicas the commit waits for.</summary>
+    public const string ReplicasRequiredTag = "aspirekv.replicas.required";
+
+    /// <summary>How many replicas confirmed the commit when <c>WAIT</c> returned.</summary>
+    public const string ReplicasAcknowledgedTag = "aspirekv.replicas.acknowledged";
+
     /// <summary>The destination named in publish and process spans.</summary>
     public const string ReplicationDestination = "replication";
 }

@@ -50,4 +50,7 @@ internal static partial class Log
 
     [LoggerMessage(17, LogLevel.Error, "A synchronization with Redis failed unexpectedly; trying again at the next check")]
     public static partial void SynchronizationFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(18, LogLevel.Debug, "Could not ask Redis's primary for its replicas: {Reason}")]
+    public static partial void RedisServersUnreadable(ILogger logger, string reason);
 }

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using AspireKv.Backend.Diagnostics;
 using StackExchange.Redis;
 
 namespace AspireKv.Backend.Redis;
@@ -82,7 +84,12 @@ internal sealed class RedisCommitConnection : IAsyncDisposable
                 throw;
             }
 
-            return (result, (long)await wait.ConfigureAwait(false));
+            // The script has run; from here the primary waits for its replicas, and the write's trace shows how long.
+            using var waiting = BackendTelemetry.Source.StartActivity(BackendTelemetry.ReplicaWaitSpan, ActivityKind.Client);
+            waiting?.SetTag(BackendTelemetry.ReplicasRequiredTag, RequiredAcks);
+            var acknowledgements = (long)await wait.ConfigureAwait(false);
+            waiting?.SetTag(BackendTelemetry.ReplicasAcknowledgedTag, acknowledgements);
+            return (result, acknowledgements);
         }
         catch (RedisException exception)
         {

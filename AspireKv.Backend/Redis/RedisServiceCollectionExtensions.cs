@@ -1,3 +1,4 @@
+using AspireKv.Backend.Diagnostics;
 using AspireKv.Backend.Replication;
 using AspireKv.Contracts;
 using Microsoft.Extensions.Options;
@@ -33,6 +34,12 @@ internal static class RedisServiceCollectionExtensions
                 followsFailovers: behindSentinel);
         });
         services.AddSingleton<RedisReplicationLog>();
+        services.AddHostedService(provider => new RedisServersMonitor(
+            provider.GetRequiredService<IConnectionMultiplexer>(),
+            provider.GetRequiredService<RedisServersView>(),
+            followsFailovers: !string.IsNullOrEmpty(ConnectionOptions(builder.Configuration).ServiceName),
+            provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<ILogger<RedisServersMonitor>>()));
         services.AddSingleton<RedisPeerChannel>();
         services.AddReplicationPorts(
             provider => provider.GetRequiredService<RedisReplicationLog>(),

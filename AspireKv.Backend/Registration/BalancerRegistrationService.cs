@@ -16,6 +16,7 @@ internal sealed class BalancerRegistrationService(
     NodeIdentity node,
     ReplicationStatus status,
     Replica replica,
+    RedisServersView redisServers,
     IOptions<RegistrationOptions> options,
     TimeProvider time,
     ILogger<BalancerRegistrationService> logger) : BackgroundService
@@ -72,7 +73,7 @@ internal sealed class BalancerRegistrationService(
     private async Task RenewAsync(CancellationToken cancellationToken)
     {
         var registration = new BackendRegistration(
-            node.Name, node.PublicUrl!.ToString(), replica.AppliedVersion, status.HeadVersion, replica.Store.LiveKeyCount);
+            node.Name, node.PublicUrl!.ToString(), replica.AppliedVersion, status.HeadVersion, replica.Store.LiveKeyCount, redisServers.Current);
         try
         {
             var http = httpClientFactory.CreateClient(HttpClientName);

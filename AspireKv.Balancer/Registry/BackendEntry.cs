@@ -1,3 +1,5 @@
+using AspireKv.Contracts;
+
 namespace AspireKv.Balancer.Registry;
 
 /// <summary>One backend the registry knows, by its normalised address.</summary>
@@ -15,4 +17,4 @@ internal sealed record BackendEntry(
 }
 
 /// <summary>A backend's replication state as of one renewal.</summary>
-internal sealed record ReplicationReport(long AppliedVersion, long HeadVersion, DateTimeOffset ReportedAt, long Keys = 0);
+internal sealed record ReplicationReport(long AppliedVersion, long HeadVersion, DateTimeOffset ReportedAt, long Keys = 0, RedisServersStatus? Redis = null);

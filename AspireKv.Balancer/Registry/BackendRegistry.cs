@@ -1,3 +1,4 @@
+using AspireKv.Contracts;
 using Microsoft.Extensions.Options;
 
 namespace AspireKv.Balancer.Registry;
@@ -29,14 +30,14 @@ internal sealed class BackendRegistry(TimeProvider time, IOptions<BalancerOption
     /// Registers or renews <paramref name="name"/> at <paramref name="address"/> (already normalised).
     /// Returns true when this changed the destinations, false for a plain renewal.
     /// </summary>
-    public bool Register(string name, Uri address, long appliedVersion = 0, long headVersion = 0, long keys = 0)
+    public bool Register(string name, Uri address, long appliedVersion = 0, long headVersion = 0, long keys = 0, RedisServersStatus? redis = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentNullException.ThrowIfNull(address);
         var id = address.ToString();
         var now = time.GetUtcNow();
         var until = now + _ttl;
-        var report = new ReplicationReport(appliedVersion, headVersion, now, keys);
+        var report = new ReplicationReport(appliedVersion, headVersion, now, keys, redis);
         bool changed;
         lock (_lock)
         {

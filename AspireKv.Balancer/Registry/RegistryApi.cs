@@ -52,7 +52,8 @@ internal static class RegistryApi
                     probe?.Succeeded,
                     entry.Replication?.AppliedVersion,
                     registry.ReplicationLag(entry.Id),
-                    entry.Replication?.Keys);
+                    entry.Replication?.Keys,
+                    entry.Replication?.Redis);
             }),
         ];
     }
@@ -70,7 +71,7 @@ internal static class RegistryApi
             return Invalid($"'{registration.Address}' is not an absolute http(s) URL without path or query.");
         }
 
-        if (registry.Register(name, address, registration.AppliedVersion, registration.HeadVersion, registration.Keys))
+        if (registry.Register(name, address, registration.AppliedVersion, registration.HeadVersion, registration.Keys, registration.Redis))
         {
             Log.Registered(logger, name, address);
         }

@@ -31,6 +31,27 @@ public sealed class ComponentTests : BunitContext
     }
 
     [Fact]
+    public void ClusterPanel_ShowsTheRedisPrimaryItsReplicasAndTheFailoversSeen()
+    {
+        const string registry = """
+            [
+              {"id":"http://localhost:5001/","name":"backend-1","address":"http://localhost:5001/","discovered":true,"registered":true,"activeHealth":"Healthy","passiveHealth":"Unknown","inFlightRequests":0,"requestsServed":1,"lastProbeSecondsAgo":0.4,"lastProbeSucceeded":true,"appliedVersion":12,"replicationLag":0,"keys":5,
+               "redis":{"primary":"127.0.0.1:6380","followsFailovers":true,"primaryOffset":900,"replicas":[],"failoversSeen":1,"lastFailoverAt":null,"readAt":"2026-12-02T08:00:00+00:00"}},
+              {"id":"http://localhost:5002/","name":"backend-2","address":"http://localhost:5002/","discovered":true,"registered":true,"activeHealth":"Healthy","passiveHealth":"Unknown","inFlightRequests":0,"requestsServed":1,"lastProbeSecondsAgo":0.4,"lastProbeSucceeded":true,"appliedVersion":12,"replicationLag":0,"keys":5,
+               "redis":{"primary":"127.0.0.1:6381","followsFailovers":true,"primaryOffset":1200,"replicas":[{"address":"127.0.0.1:6380","state":"online","offset":1000,"lagBytes":200,"secondsSinceAck":1}],"failoversSeen":0,"lastFailoverAt":null,"readAt":"2026-12-02T08:00:01+00:00"}}
+            ]
+            """;
+        Services.AddSingleton(new ClusterStatusClient(new FakeHttp(_ => FakeHttp.Json(registry)).Client()));
+
+        var panel = Render<ClusterPanel>();
+
+        // The newest report says who is primary; a backend that saw a failover the other did not still counts it.
+        panel.WaitForAssertion(() => Assert.Equal("127.0.0.1:6381", panel.Find("#redis-primary").GetAttribute("data-primary")));
+        Assert.Equal("1", panel.Find("#redis-failovers").TextContent);
+        Assert.Contains("200", panel.Find("tr[data-replica='127.0.0.1:6380']").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ClusterPanel_BalancerUnreachable_SaysSoInsteadOfABlankPage()
     {
         Services.AddSingleton(new ClusterStatusClient(new FakeHttp(_ => throw new HttpRequestException("Connection refused")).Client()));

@@ -29,8 +29,15 @@ public sealed class FailoverTests(ReplicatedAppFixture cluster) : ClusterTestBas
         await using var load = await StartWritingAsync(prefix);
         var primary = await KillPrimaryAsync();
         load.Mark();
-        await WaitForWritesSinceMarkAsync(load, $"after {primary} was killed");
+        await WaitForWritesSinceMarkAsync(load, $"after {primary.Resource} was killed");
         FailoverTimes.Record("primary-killed", load.TimeToFirstAcknowledgement);
+        foreach (var backend in AspireKvAppFixture.BackendNames)
+        {
+            // What /admin/status and the cluster panel show: another primary, and the failover counted.
+            await Eventually.HoldsAsync($"{backend} to report the promoted primary", FailoverDeadline, async token =>
+                (await Cluster.Admin(backend).GetFromJsonAsync(KvRoutes.AdminStatus, ContractsJsonContext.Default.NodeStatus, token))!.Redis is { } redis
+                && redis.FollowsFailovers && redis.FailoversSeen >= 1 && !redis.Primary.EndsWith($":{primary.Port}", StringComparison.Ordinal), Cancellation);
+        }
 
         await StopAndAssertAsync(load, prefix, FailoverAnswers);
     }
@@ -295,12 +302,12 @@ public sealed class FailoverTests(ReplicatedAppFixture cluster) : ClusterTestBas
             await Cluster.Resources.WaitHealthyAsync(resource, Cancellation);
         }
 
-        await Eventually.HoldsAsync("one primary with two replicas", FailoverDeadline, async _ =>
+        await Eventually.HoldsAsync("one primary with two replicas online", FailoverDeadline, async _ =>
         {
             try
             {
                 var servers = await RedisServer.ListAsync(Cluster.App, await RedisPasswordAsync(), Cancellation);
-                return servers.Count(server => server.IsPrimary) == 1 && servers.Single(server => server.IsPrimary).ConnectedReplicas == 2;
+                return servers.Count(server => server.IsPrimary) == 1 && servers.Single(server => server.IsPrimary).OnlineReplicas == 2;
             }
             catch (RedisException)
             {
@@ -310,14 +317,14 @@ public sealed class FailoverTests(ReplicatedAppFixture cluster) : ClusterTestBas
     }
 
     /// <summary>
-    /// Kills the current primary with SIGKILL; returns its resource. A signal of the test's own, not the dashboard's
+    /// Kills the current primary with SIGKILL; returns it. A signal of the test's own, not the dashboard's
     /// Crash, because the time to the next acknowledgement is measured from its return, and measured from the command's
     /// return it came out at 2-6 ms in three runs: the command returns well after the kill.
     /// </summary>
-    private async Task<string> KillPrimaryAsync()
+    private async Task<RedisServer> KillPrimaryAsync()
     {
         var primary = (await RedisServer.ListAsync(Cluster.App, await RedisPasswordAsync(), Cancellation)).Single(server => server.IsPrimary);
         await primary.SignalAsync("KILL");
-        return primary.Resource;
+        return primary;
     }
 }

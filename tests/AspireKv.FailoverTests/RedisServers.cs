@@ -8,7 +8,15 @@ using StackExchange.Redis;
 namespace AspireKv.FailoverTests;
 
 /// <summary>One Redis server of the replicated topology as it runs now: its resource, address, process and role.</summary>
-internal sealed record RedisServer(string Resource, int Port, int ProcessId, bool IsPrimary, int ConnectedReplicas)
+/// <param name="Resource">The server's resource name.</param>
+/// <param name="Port">Its port on 127.0.0.1.</param>
+/// <param name="ProcessId">Its process id.</param>
+/// <param name="IsPrimary">Whether it says it is a primary.</param>
+/// <param name="OnlineReplicas">
+/// Replicas that follow the primary's stream (<c>state=online</c>); <c>connected_slaves</c> also counts one still waiting
+/// for its first copy, which cannot be promoted with the primary's data.
+/// </param>
+internal sealed record RedisServer(string Resource, int Port, int ProcessId, bool IsPrimary, int OnlineReplicas)
 {
     /// <summary>Sends <paramref name="signal"/> (KILL, STOP, CONT) to the server's process.</summary>
     public async Task SignalAsync(string signal)
@@ -38,7 +46,7 @@ internal sealed record RedisServer(string Resource, int Port, int ProcessId, boo
                 port,
                 int.Parse(info["process_id"], CultureInfo.InvariantCulture),
                 info["role"] == "master",
-                int.Parse(info.GetValueOrDefault("connected_slaves", "0"), CultureInfo.InvariantCulture)));
+                info.Count(pair => pair.Key.StartsWith("slave", StringComparison.Ordinal) && pair.Value.Contains("state=online", StringComparison.Ordinal))));
         }
 
         return servers;

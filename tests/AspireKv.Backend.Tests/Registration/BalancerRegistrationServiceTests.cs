@@ -24,6 +24,7 @@ public sealed class BalancerRegistrationServiceTests
             new NodeIdentity(Options.Create(new NodeOptions { Name = "backend-registration-test", PublicUrl = new Uri("http://127.0.0.1:5999") }), new ConfigurationBuilder().Build()),
             status,
             new Replica(new KeyValueStore()),
+            new AspireKv.Backend.Diagnostics.RedisServersView(TimeProvider.System),
             Options.Create(new RegistrationOptions { BalancerUrl = new Uri("http://127.0.0.1:4999"), RenewInterval = TimeSpan.FromMilliseconds(20) }),
             TimeProvider.System,
             NullLogger<BalancerRegistrationService>.Instance);

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text;
 using AspireKv.Backend.Diagnostics;
 using AspireKv.Backend.Redis;
@@ -578,8 +579,26 @@ public sealed class RedisServerReplicationLogContractTests() : RedisReplicationL
             await WaitForReplicationLinkAsync(replicaServer);
         }
 
+        var waits = new System.Collections.Concurrent.ConcurrentQueue<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == BackendTelemetry.Name,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = activity =>
+            {
+                if (activity.OperationName == BackendTelemetry.ReplicaWaitSpan)
+                {
+                    waits.Enqueue(activity);
+                }
+            },
+        };
+        ActivitySource.AddActivityListener(listener);
+
         Assert.Equal(new CommitResult(CommitStatus.Committed, 1), await SetAsync(log, "k", "v", idempotencyKey: "replicated"));
         Assert.Equal(new CommitResult(CommitStatus.Replayed, 1), await SetAsync(log, "k", "v", idempotencyKey: "replicated"));
+        // Each commit's trace shows its wait for the replica, the replay's included. Other tests' commits may run
+        // meanwhile, so only the waits that confirmed a replica are counted.
+        Assert.True(waits.Count(wait => Equals(wait.GetTagItem(BackendTelemetry.ReplicasAcknowledgedTag), 1L)) >= 2);
     }
 
     [Fact]
