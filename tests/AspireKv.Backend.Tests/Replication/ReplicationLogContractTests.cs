@@ -514,7 +514,8 @@ public abstract class RedisReplicationLogContractTests(RedisServerKind server) :
             var metrics = new ReplicationMetrics(
                 _services!.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), new Replica(new KeyValueStore()), new ReplicationStatus());
             var publisher = new RedisPublisher(ConfigurationOptions.Parse(connectionString));
-            var commits = new RedisCommitConnection(connection, ConfigurationOptions.Parse(connectionString), requiredAcks, TimeSpan.FromMilliseconds(200), followsFailovers);
+            // Long enough for a replica to confirm while other test classes load the machine (200 ms timed out once in CI).
+            var commits = new RedisCommitConnection(connection, ConfigurationOptions.Parse(connectionString), requiredAcks, TimeSpan.FromSeconds(2), followsFailovers);
             lock (_connections)
             {
                 _publishers.Add(publisher);
