@@ -298,10 +298,11 @@ internal sealed class RedisReplicationLog(
     // Connection loss, timeouts and a server that is starting or busy mean "try again later". So do the ways
     // StackExchange.Redis fails the calls in flight when it gives up a connection that stopped answering (a hung
     // primary): it cancels them (it takes no cancellation token from us), or they fail reading a pipe it has already
-    // closed. Any other server error (a broken script, say) is a bug and must surface as one, not as a 503.
+    // closed, or the socket's own reset comes through unwrapped (an IOException: ConnectionResetException when the
+    // primary was killed with a commit in flight, answered 500 before). Any other server error (a broken script, say) is a bug and must surface as one, not as a 503.
     internal static bool IsUnavailable(Exception exception) => exception switch
     {
-        RedisConnectionException or TimeoutException or ObjectDisposedException or OperationCanceledException or InvalidOperationException => true,
+        RedisConnectionException or TimeoutException or ObjectDisposedException or OperationCanceledException or InvalidOperationException or IOException => true,
         RedisServerException server => TransientServerErrors.Any(prefix => server.Message.StartsWith(prefix, StringComparison.Ordinal)),
         _ => false,
     };

@@ -29,6 +29,7 @@ public sealed class WriteOutcomeTests
     [InlineData("read after the connection closed its pipe")]
     [InlineData("server busy")]
     [InlineData("replicas missing")]
+    [InlineData("connection reset by the killed primary")]
     public void IsUnavailable_TransientFailures_AreRetryable(string failure) =>
         Assert.True(RedisReplicationLog.IsUnavailable(Failure(failure)));
 
@@ -40,9 +41,15 @@ public sealed class WriteOutcomeTests
     public void MayHaveReachedRedis_ACallTheConnectionCanceled_IsUnknown() =>
         Assert.True(RedisReplicationLog.MayHaveReachedRedis(Failure("canceled by the connection")));
 
+    [Fact]
+    public void MayHaveReachedRedis_AConnectionResetInFlight_IsUnknown() =>
+        Assert.True(RedisReplicationLog.MayHaveReachedRedis(Failure("connection reset by the killed primary")));
+
     private static Exception Failure(string name) => name switch
     {
         "canceled by the connection" => new TaskCanceledException(),
+        // What Pipelines.Sockets.Unofficial throws (ConnectionResetException derives from IOException).
+        "connection reset by the killed primary" => new IOException("Connection reset by peer"),
         "read after the connection closed its pipe" => new InvalidOperationException("Reading is not allowed after reader was completed."),
         "server busy" => new RedisServerException("BUSY Redis is busy running a script"),
         "replicas missing" => new RedisServerException("NOREPLICAS Not enough good replicas to write."),
