@@ -37,7 +37,7 @@ internal static class RedisServiceCollectionExtensions
         services.AddHostedService(provider => new RedisServersMonitor(
             provider.GetRequiredService<IConnectionMultiplexer>(),
             provider.GetRequiredService<RedisServersView>(),
-            followsFailovers: !string.IsNullOrEmpty(ConnectionOptions(builder.Configuration).ServiceName),
+            provider.GetRequiredService<RedisCommitConnection>().FollowsFailovers,
             provider.GetRequiredService<TimeProvider>(),
             provider.GetRequiredService<ILogger<RedisServersMonitor>>()));
         services.AddSingleton<RedisPeerChannel>();
