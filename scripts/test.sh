@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 bash scripts/install-prerequisites.sh
 # The failover tests (the replicated topology: a primary, two replicas, three Sentinels) are built here, so that they
 # cannot rot, and run on their own (bash bench/failover.sh): they passed 3 of their last 5 runs (two causes fixed since,
-# one not proven: docs/performance.md), and a test that fails
-# one run in nine would make this command fail for no fault of the change under test (docs/architecture.md).
+# one not proven: docs/performance.md), and a test that fails so often would make this command fail for no fault of the
+# change under test (docs/architecture.md).
 dotnet build tests/AspireKv.FailoverTests -nologo -v q
 dotnet test --solution AspireKv.sln "$@"
