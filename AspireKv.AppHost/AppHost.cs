@@ -3,6 +3,8 @@ using AspireKv.Contracts;
 
 var builder = DistributedApplication.CreateBuilder(args);
 var settings = AppHostSettings.From(builder.Configuration, builder.AppHostDirectory);
+// Which server runs, and why, before the orchestrator's own output; each backend also carries it (ASPIREKV_REDIS_CHOICE).
+Console.WriteLine($"Redis: {settings.Redis}");
 
 // Infrastructure: the Redis every write goes through.
 var redis = builder.AddKeyValueRedis(settings);

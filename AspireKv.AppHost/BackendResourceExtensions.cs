@@ -20,6 +20,8 @@ internal static class BackendResourceExtensions
             .WithHttpEndpoint(port: settings.FixedPorts ? settings.FirstBackendPort + number - 1 : null, isProxied: false)
             .WithEnvironment("ASPNETCORE_ENVIRONMENT", builder.Environment.EnvironmentName)
             .WithEnvironment("Node__Name", name)
+            // Not read by the backend: the dashboard shows a resource's environment, so this says there which Redis runs and why.
+            .WithEnvironment("ASPIREKV_REDIS_CHOICE", settings.Redis.ToString())
             .WithEnvironment("Registration__BalancerUrl", balancer.GetEndpoint("http"))
             .WithEnvironment("Cluster__Secret", clusterSecret)
             .WithEnvironment("Replication__SigningKey", replicationKey)

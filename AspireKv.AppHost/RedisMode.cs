@@ -3,7 +3,7 @@ namespace AspireKv.AppHost;
 /// <summary>Which Redis-compatible server the AppHost starts (setting <c>Redis:Mode</c>).</summary>
 internal enum RedisMode
 {
-    /// <summary>A Redis container when a container runtime answers, else the embedded Garnet server.</summary>
+    /// <summary>A Redis container when a container runtime answers, else redis-server when installed, else Garnet (<see cref="RedisChoice"/>).</summary>
     Auto,
 
     /// <summary><c>Aspire.Hosting.Redis</c>: the official Redis image. Needs Docker or Podman.</summary>

@@ -16,17 +16,17 @@ internal static class RedisResourceExtensions
         ArgumentNullException.ThrowIfNull(settings);
         // Only processes that know the password may read, write or publish; generated anew on every run.
         var password = builder.AddParameter("redis-password", new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true);
-        if (settings.RedisTopology == RedisTopology.Replicated)
+        if (settings.Redis.Topology == RedisTopology.Replicated)
         {
             return builder.AddReplicatedRedis(settings, password);
         }
 
-        return settings.RedisMode switch
+        return settings.Redis.Mode switch
         {
             RedisMode.Container => AddContainer(builder, password),
             RedisMode.Garnet => AddGarnet(builder, Path.Combine(settings.DataDirectory, "garnet"), password),
             RedisMode.RedisServer => AddRedisServer(builder, Path.Combine(settings.DataDirectory, "redis-server"), password),
-            _ => throw new InvalidOperationException($"Unsupported Redis mode {settings.RedisMode}."),
+            _ => throw new InvalidOperationException($"Unsupported Redis mode {settings.Redis.Mode}."),
         };
     }
 

@@ -3,7 +3,7 @@ namespace AspireKv.AppHost;
 /// <summary>How many Redis servers the AppHost starts (setting <c>Redis:Topology</c>).</summary>
 internal enum RedisTopology
 {
-    /// <summary><see cref="Single"/> for now: <see cref="Replicated"/> is chosen explicitly until a promotion is fenced (docs/architecture.md).</summary>
+    /// <summary><see cref="Replicated"/> on redis-server when redis-sentinel is installed, else <see cref="Single"/> (<see cref="RedisChoice"/>).</summary>
     Auto,
 
     /// <summary>One server: while it is down, writes and strong reads stop.</summary>

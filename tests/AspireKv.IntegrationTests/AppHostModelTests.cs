@@ -63,6 +63,27 @@ public sealed class AppHostModelTests
     }
 
     [Fact]
+    public async Task RedisServer_WithTheTopologyLeftOnAuto_RunsReplicated()
+    {
+        // The test command installs redis-sentinel (scripts/install-prerequisites.sh), so auto takes the replicated topology.
+        var data = Directory.CreateTempSubdirectory("aspirekv-model-");
+        try
+        {
+            await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AspireKv_AppHost>(
+                ["Redis:Mode=redis-server", "AspireKv:FixedPorts=false", $"Redis:DataDirectory={data.FullName}"],
+                TestContext.Current.CancellationToken);
+
+            var names = builder.Resources.Select(resource => resource.Name).ToHashSet();
+            Assert.Superset(new HashSet<string> { "redis-1", "redis-2", "redis-3", "sentinel-1", "sentinel-2", "sentinel-3" }, names);
+            Assert.DoesNotContain("redis-server", names);
+        }
+        finally
+        {
+            data.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task ReplicatedTopology_OnGarnet_IsRefusedWithTheReason()
     {
         var refused = await Assert.ThrowsAnyAsync<Exception>(() => DistributedApplicationTestingBuilder.CreateAsync<Projects.AspireKv_AppHost>(
