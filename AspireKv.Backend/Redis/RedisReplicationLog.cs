@@ -204,7 +204,7 @@ internal sealed class RedisReplicationLog(
             [_keys.RestoreBarrier, _keys.RestoreMembers, _keys.RestoreMember(node), _keys.Generation],
             [node, (long)barrier.TotalMilliseconds, (long)membershipTtl.TotalMilliseconds, knownGeneration], CommandFlags.DemandMaster));
 
-    public Task WriteBackAsync(IReadOnlyList<ReplicationEntry> entries, long highestSeenVersion, CancellationToken cancellationToken)
+    public async Task WriteBackAsync(IReadOnlyList<ReplicationEntry> entries, long highestSeenVersion, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(entries);
         var arguments = new RedisValue[1 + (entries.Count * 3)];
@@ -218,7 +218,16 @@ internal sealed class RedisReplicationLog(
             arguments[3 + (i * 3)] = entry.Version;
         }
 
-        return Guard(() => Database.ScriptEvaluateAsync(RestoreScripts.WriteBack, [_keys.Sequence, _keys.DurableCopy], arguments, CommandFlags.DemandMaster));
+        // On the commit connection, so that the replicas are waited for as for a commit: a restore completed on a
+        // write-back only the primary had would lose it with the primary.
+        var (_, acknowledgements) = await Guard(() => commits.EvaluateAsync(RestoreScripts.WriteBack, [_keys.Sequence, _keys.DurableCopy], arguments)).ConfigureAwait(false);
+        if (acknowledgements < commits.RequiredAcks)
+        {
+            throw new ReplicationUnavailableException(
+                $"Redis took the restore's write-back but only {acknowledgements} of the {commits.RequiredAcks} replicas required confirmed it in time.",
+                new TimeoutException("WAIT"),
+                outcomeUnknown: true);
+        }
     }
 
     public Task LeaveRestoreAsync(string node, CancellationToken cancellationToken) =>

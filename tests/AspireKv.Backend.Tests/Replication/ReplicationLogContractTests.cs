@@ -569,6 +569,18 @@ public sealed class RedisServerReplicationLogContractTests() : RedisReplicationL
     }
 
     [Fact]
+    public async Task Restore_WriteBackThatNoReplicaConfirmed_Fails_SoTheRestoreIsNotCompletedOnIt()
+    {
+        var log = (await CreateLogsAsync($"contract-{Guid.NewGuid():N}", 1, requiredAcks: 1))[0];
+
+        var refused = await Assert.ThrowsAsync<ReplicationUnavailableException>(() => log.WriteBackAsync(
+            [new ReplicationEntry(3, ChangeKind.Set, "held", "only on a backend"u8.ToArray(), Node, null)], highestSeenVersion: 3, Cancellation));
+
+        Assert.True(refused.OutcomeUnknown);
+        Assert.Contains("0 of the 1 replicas", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Commit_WithAReplicaAttached_IsAcknowledgedOnceTheReplicaHasIt()
     {
         var log = (await CreateLogsAsync($"contract-{Guid.NewGuid():N}", 1, requiredAcks: 1))[0];
