@@ -14,23 +14,15 @@ namespace AspireKv.AppHost;
 /// </summary>
 internal static class ReplicatedRedisExtensions
 {
-    /// <summary>The name the Sentinels know the primary by; the backends' connection string names it (<c>serviceName=</c>).</summary>
-    public const string ServiceName = "aspirekv";
-
     /// <summary>The first server's port when ports are fixed (not 6379, where Debian's own redis-server may run).</summary>
     public const int FirstFixedServerPort = 6380;
 
     /// <summary>The first Sentinel's port when ports are fixed (not 26379, Debian's redis-sentinel's).</summary>
     public const int FirstFixedSentinelPort = 26380;
 
-    private const int Servers = 3;
-    private const int Sentinels = 3;
-
-    // Chosen for a small cluster on one machine: a primary silent for 1 s is down (Sentinel's default is 30 s), two
-    // Sentinels must agree, and a failover that stalls is retried after 3 s.
-    private const int DownAfterMilliseconds = 1000;
-    private const int FailoverTimeoutMilliseconds = 3000;
-    private const int Quorum = 2;
+    private const int Servers = ReplicatedRedisConfig.Servers;
+    private const int Sentinels = ReplicatedRedisConfig.Sentinels;
+    private const string ServiceName = ReplicatedRedisConfig.ServiceName;
 
     public static IResourceBuilder<IResourceWithConnectionString> AddReplicatedRedis(
         this IDistributedApplicationBuilder builder, AppHostSettings settings, IResourceBuilder<ParameterResource> password)
@@ -50,7 +42,7 @@ internal static class ReplicatedRedisExtensions
             var name = $"redis-{i + 1}";
             var directory = Path.Combine(root, name);
             var replicaOf = i == primary ? (int?)null : serverPorts[primary];
-            var config = WriteConfig(directory, "redis.conf", ServerConfig(serverPorts[i], directory, secret, replicaOf));
+            var config = ReplicatedRedisConfig.Write(directory, "redis.conf", ReplicatedRedisConfig.Server(serverPorts[i], directory, secret, replicaOf));
             var server = builder.AddExecutable(name, "redis-server", directory, config)
                 .WithEndpoint(name: "tcp", scheme: "tcp", port: serverPorts[i], targetPort: serverPorts[i], isProxied: false);
             servers.Add(server.WithPingHealthCheck(builder, password).WithProcessFaultCommands(serverPorts[i], secret, sentinel: false));
@@ -62,7 +54,7 @@ internal static class ReplicatedRedisExtensions
             var name = $"sentinel-{i + 1}";
             var directory = Path.Combine(root, name);
             // A Sentinel rewrites its file with what it learns; a new one is written on every run of the AppHost.
-            var config = WriteConfig(directory, "sentinel.conf", SentinelConfig(sentinelPorts[i], directory, secret, serverPorts[primary]));
+            var config = ReplicatedRedisConfig.Write(directory, "sentinel.conf", ReplicatedRedisConfig.Sentinel(sentinelPorts[i], directory, secret, serverPorts[primary]));
             var sentinel = builder.AddExecutable(name, "redis-sentinel", directory, config)
                 .WithEndpoint(name: "tcp", scheme: "tcp", port: sentinelPorts[i], targetPort: sentinelPorts[i], isProxied: false);
             foreach (var server in servers)
@@ -80,7 +72,7 @@ internal static class ReplicatedRedisExtensions
         var addresses = string.Join(',', sentinelPorts.Select(port => string.Create(CultureInfo.InvariantCulture, $"127.0.0.1:{port}")));
         var connection = builder.AddConnectionString(
             ConnectionNames.Redis,
-            ReferenceExpression.Create($"{addresses},serviceName={ServiceName},password={password.Resource},abortConnect=false"));
+            ReferenceExpression.Create($"{addresses},{ReplicatedRedisConfig.ClientOptions},password={password.Resource}"));
         foreach (var dependency in servers.Concat(sentinels))
         {
             connection.WaitFor(dependency);
@@ -117,55 +109,6 @@ internal static class ReplicatedRedisExtensions
         }
 
         return named.Count == 0 ? 0 : named.GroupBy(index => index).OrderByDescending(group => group.Count()).First().Key;
-    }
-
-    private static string[] ServerConfig(int port, string directory, string password, int? replicaOf) =>
-    [
-        $"port {port}",
-        "bind 127.0.0.1",
-        $"dir {directory}",
-        // Every write is appended and fsynced once a second; no RDB snapshots.
-        "appendonly yes",
-        "appendfsync everysec",
-        "save \"\"",
-        $"requirepass {password}",
-        $"masterauth {password}",
-        // A primary that has lost every replica for 3 s refuses writes (NOREPLICAS) rather than take ones it cannot
-        // replicate; the backends also wait for a replica's confirmation of each write.
-        "min-replicas-to-write 1",
-        "min-replicas-max-lag 3",
-        // A replica that needs a full copy (one restarted, or one that followed a promotion without a shared history)
-        // gets it at once: the default waits 5 s for other replicas to share the transfer, and until the copy arrives
-        // the primary counts one replica fewer and refuses writes.
-        "repl-diskless-sync-delay 0",
-        .. replicaOf is { } primary ? [$"replicaof 127.0.0.1 {primary}"] : Array.Empty<string>(),
-    ];
-
-    private static string[] SentinelConfig(int port, string directory, string password, int primaryPort) =>
-    [
-        $"port {port}",
-        "bind 127.0.0.1",
-        $"dir {directory}",
-        $"requirepass {password}",
-        $"sentinel monitor {ServiceName} 127.0.0.1 {primaryPort} {Quorum}",
-        $"sentinel auth-pass {ServiceName} {password}",
-        $"sentinel down-after-milliseconds {ServiceName} {DownAfterMilliseconds}",
-        $"sentinel failover-timeout {ServiceName} {FailoverTimeoutMilliseconds}",
-        $"sentinel parallel-syncs {ServiceName} 2",
-    ];
-
-    // The files hold the password: readable by their owner only.
-    private static string WriteConfig(string directory, string fileName, IEnumerable<string> lines)
-    {
-        Directory.CreateDirectory(directory);
-        var path = Path.Combine(directory, fileName);
-        File.WriteAllLines(path, lines);
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        }
-
-        return path;
     }
 
     // The configuration files must name every port before anything starts, so ports are chosen here: the fixed ones,

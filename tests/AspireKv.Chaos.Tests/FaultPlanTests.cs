@@ -25,15 +25,17 @@ public sealed class FaultPlanTests
     }
 
     [Theory]
-    [InlineData(1)]
-    [InlineData(7)]
-    [InlineData(1234)]
-    public void Create_EveryRoundHasEveryKindOnceWithValidTargetsAndDurations(int seed)
+    [InlineData(1, false)]
+    [InlineData(7, false)]
+    [InlineData(1234, false)]
+    [InlineData(1, true)]
+    [InlineData(7, true)]
+    public void Create_EveryRoundHasEveryKindOnceWithValidTargetsAndDurations(int seed, bool replicated)
     {
-        var kinds = Enum.GetValues<FaultKind>();
-        var plan = FaultPlan.Create(seed, Backends, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(3)).Take(kinds.Length * 4).ToList();
+        var kinds = FaultKindExtensions.Of(replicated);
+        var plan = FaultPlan.Create(seed, Backends, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(3), kinds).Take(kinds.Count * 4).ToList();
 
-        foreach (var round in plan.Chunk(kinds.Length))
+        foreach (var round in plan.Chunk(kinds.Count))
         {
             Assert.Equal(kinds.Order(), round.Select(f => f.Kind).Order());
         }
@@ -41,7 +43,24 @@ public sealed class FaultPlanTests
         Assert.All(plan, fault =>
         {
             Assert.InRange(fault.Duration, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(3));
-            Assert.Contains(fault.Target, fault.Kind.TargetsBackend() ? Backends : ["redis", "balancer"]);
+            Assert.Contains(fault.Target, fault.Kind switch
+            {
+                _ when fault.Kind.TargetsBackend() => Backends,
+                FaultKind.KillPrimary or FaultKind.HangPrimary => ["primary"],
+                FaultKind.KillReplica => ["replica"],
+                FaultKind.HangSentinel => ["sentinel-1", "sentinel-2", "sentinel-3"],
+                _ => ["redis", "balancer"],
+            });
         });
+    }
+
+    [Fact]
+    public void Topologies_ShareTheBackendAndBalancerFaults_AndSplitTheRest()
+    {
+        var single = FaultKindExtensions.Of(replicated: false);
+        var replicated = FaultKindExtensions.Of(replicated: true);
+
+        Assert.Equal(Enum.GetValues<FaultKind>().Order(), single.Union(replicated).Order());
+        Assert.Equal([FaultKind.KillBackend, FaultKind.PauseBackend, FaultKind.RestartBalancer], single.Intersect(replicated).Order());
     }
 }

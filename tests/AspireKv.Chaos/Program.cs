@@ -14,11 +14,13 @@ var output = new Option<string?>("--output") { Description = "Where the summary 
 var keepHistory = new Option<bool>("--keep-history") { Description = "Write the history even when every check passes." };
 var redis = new Option<string>("--redis") { Description = "The Redis server: redis-server or garnet.", DefaultValueFactory = _ => "redis-server" };
 redis.AcceptOnlyFromAmong([.. Enum.GetValues<RedisServerKind>().Select(kind => kind.DisplayName())]);
+var topology = new Option<string>("--topology") { Description = "single, or replicated: a primary, two replicas and three Sentinels (redis-server only).", DefaultValueFactory = _ => "single" };
+topology.AcceptOnlyFromAmong("single", "replicated");
 var check = new Option<FileInfo?>("--check") { Description = "Check a history file written by an earlier run instead of running (no processes are started)." };
 
 var root = new RootCommand("AspireKv's chaos runner: real processes, concurrent clients, seeded faults, checked histories.")
 {
-    seed, seconds, minutes, ops, clients, keys, redis, output, keepHistory, check,
+    seed, seconds, minutes, ops, clients, keys, redis, topology, output, keepHistory, check,
 };
 root.SetAction(async (parse, cancellationToken) =>
 {
@@ -37,6 +39,7 @@ root.SetAction(async (parse, cancellationToken) =>
         Clients = parse.GetValue(clients),
         Keys = parse.GetValue(keys),
         Redis = RedisServerKindExtensions.Parse(parse.GetValue(redis)!),
+        Replicated = parse.GetValue(topology) == "replicated",
         OutputDirectory = parse.GetValue(output) ?? defaults.OutputDirectory,
         KeepHistory = parse.GetValue(keepHistory),
     };

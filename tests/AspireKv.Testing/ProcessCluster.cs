@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using AspireKv.Contracts;
 
 namespace AspireKv.Testing;
 
@@ -116,16 +117,60 @@ public sealed class ProcessCluster(string repositoryRoot, string configuration =
     }
 
     /// <summary>
+    /// Starts the replicated topology with the AppHost's configuration files (<see cref="ReplicatedRedisConfig"/>):
+    /// redis-1 the primary, redis-2 and redis-3 its replicas, and three Sentinels; returns once it is whole (both
+    /// replicas online, every Sentinel naming the primary). They share <see cref="Secret"/> as their password.
+    /// </summary>
+    public async Task<ReplicatedRedis> StartReplicatedRedisAsync()
+    {
+        var root = Directory.CreateTempSubdirectory("aspirekv-replicated-").FullName;
+        _directories.Add(root);
+        var serverPorts = Enumerable.Range(0, ReplicatedRedisConfig.Servers).Select(_ => FreePort()).ToArray();
+        var sentinelPorts = Enumerable.Range(0, ReplicatedRedisConfig.Sentinels).Select(_ => FreePort()).ToArray();
+        var servers = new List<ServiceProcess>();
+        for (var i = 0; i < serverPorts.Length; i++)
+        {
+            var name = $"redis-{Text(i + 1)}";
+            var directory = Path.Combine(root, name);
+            var config = ReplicatedRedisConfig.Write(directory, "redis.conf", ReplicatedRedisConfig.Server(serverPorts[i], directory, Secret, i == 0 ? null : serverPorts[0]));
+            servers.Add(Create(name, serverPorts[i], StartInfo("redis-server", [config], [])));
+        }
+
+        var sentinels = new List<ServiceProcess>();
+        for (var i = 0; i < sentinelPorts.Length; i++)
+        {
+            var name = $"sentinel-{Text(i + 1)}";
+            var directory = Path.Combine(root, name);
+            var config = ReplicatedRedisConfig.Write(directory, "sentinel.conf", ReplicatedRedisConfig.Sentinel(sentinelPorts[i], directory, Secret, serverPorts[0]));
+            sentinels.Add(Create(name, sentinelPorts[i], StartInfo("redis-sentinel", [config], [])));
+        }
+
+        foreach (var process in servers.Concat(sentinels))
+        {
+            process.Start();
+            await WaitListeningAsync(process.Port).ConfigureAwait(false);
+        }
+
+        var redis = new ReplicatedRedis(servers, sentinels, Secret);
+        await EventuallyAsync("the replicated Redis to be whole", StartTimeout, redis.IsWholeAsync).ConfigureAwait(false);
+        return redis;
+    }
+
+    /// <summary>
     /// Starts a backend that reaches Redis at <paramref name="redisPort"/> and, when <paramref name="balancer"/> is
     /// given, registers with it; returns once it is ready.
     /// </summary>
-    public async Task<ServiceProcess> StartBackendAsync(string name, int redisPort, Uri? balancer = null)
+    public Task<ServiceProcess> StartBackendAsync(string name, int redisPort, Uri? balancer = null) =>
+        StartBackendAsync(name, $"127.0.0.1:{Text(redisPort)},abortConnect=false,connectTimeout=1000", balancer);
+
+    /// <summary>Starts a backend with <paramref name="redisConnectionString"/> (a server, or Sentinels with <c>serviceName=</c>).</summary>
+    public async Task<ServiceProcess> StartBackendAsync(string name, string redisConnectionString, Uri? balancer = null)
     {
         var port = FreePort();
         var address = new Uri($"http://127.0.0.1:{Text(port)}");
         var backend = Create(name, port, StartInfo("dotnet", [.. Service("AspireKv.Backend"), "--urls", address.ToString()],
         [
-            ($"ConnectionStrings__{AspireKv.Contracts.ConnectionNames.Redis}", $"127.0.0.1:{Text(redisPort)},abortConnect=false,connectTimeout=1000"),
+            ($"ConnectionStrings__{AspireKv.Contracts.ConnectionNames.Redis}", redisConnectionString),
             ("Node__Name", name),
             ("Node__PublicUrl", address.ToString()),
             ("Registration__Enabled", balancer is null ? "false" : "true"),
@@ -208,7 +253,7 @@ public sealed class ProcessCluster(string repositoryRoot, string configuration =
         return ValueTask.CompletedTask;
     }
 
-    private static async Task WaitListeningAsync(int port) =>
+    internal static async Task WaitListeningAsync(int port) =>
         await EventuallyAsync($"port {Text(port)} to accept connections", StartTimeout, async () =>
         {
             try
@@ -223,7 +268,7 @@ public sealed class ProcessCluster(string repositoryRoot, string configuration =
             }
         }).ConfigureAwait(false);
 
-    private static async Task EventuallyAsync(string what, TimeSpan timeout, Func<Task<bool>> condition)
+    internal static async Task EventuallyAsync(string what, TimeSpan timeout, Func<Task<bool>> condition)
     {
         var clock = Stopwatch.StartNew();
         while (!await condition().ConfigureAwait(false))

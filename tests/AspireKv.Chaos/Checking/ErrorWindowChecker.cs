@@ -53,7 +53,7 @@ public sealed class ErrorWindowChecker(TimeSpan recoveryGrace) : IHistoryChecker
             && Enum.Parse<FaultKind>(fault.Kind) switch
             {
                 FaultKind.RestartBalancer => true,
-                FaultKind.RestartRedis or FaultKind.RestartRedisEmpty => needsRedis,
+                var kind when kind.TakesRedisAway() => needsRedis,
                 FaultKind.CutBackendFromRedis or FaultKind.SlowBackendLink => needsRedis && (operation.ServedBy is null || operation.ServedBy == fault.Target),
                 _ => false,
             });

@@ -23,6 +23,18 @@ public enum FaultKind
 
     /// <summary>SIGKILL the balancer and start it again: its registry must rebuild from the backends' renewals.</summary>
     RestartBalancer,
+
+    /// <summary>Replicated topology: SIGKILL the primary; once a replica is promoted, start it again as a replica.</summary>
+    KillPrimary,
+
+    /// <summary>Replicated topology: SIGSTOP the primary, then SIGCONT (past the Sentinels' 1 s, a replica is promoted meanwhile).</summary>
+    HangPrimary,
+
+    /// <summary>Replicated topology: SIGKILL a replica, then start it again as a replica of the primary.</summary>
+    KillReplica,
+
+    /// <summary>Replicated topology: SIGSTOP a Sentinel, then SIGCONT.</summary>
+    HangSentinel,
 }
 
 /// <summary>Which faults make which client errors legitimate.</summary>
@@ -32,6 +44,24 @@ public static class FaultKindExtensions
     public static bool TargetsBackend(this FaultKind kind) =>
         kind is FaultKind.KillBackend or FaultKind.PauseBackend or FaultKind.CutBackendFromRedis or FaultKind.SlowBackendLink;
 
-    /// <summary>Faults that make Redis unreachable for every backend for a while.</summary>
-    public static bool TakesRedisAway(this FaultKind kind) => kind is FaultKind.RestartRedis or FaultKind.RestartRedisEmpty;
+    /// <summary>Faults that make Redis unreachable for every backend for a while (a failover included).</summary>
+    public static bool TakesRedisAway(this FaultKind kind) =>
+        kind is FaultKind.RestartRedis or FaultKind.RestartRedisEmpty or FaultKind.KillPrimary or FaultKind.HangPrimary;
+
+    /// <summary>
+    /// The faults of a topology. Behind Sentinel the backends reach the servers at the addresses the Sentinels hand out,
+    /// so there is no per-backend link to cut or slow, and Redis is not restarted as a whole: its primary, a replica or
+    /// a Sentinel fails instead.
+    /// </summary>
+    public static IReadOnlyList<FaultKind> Of(bool replicated) => replicated
+        ?
+        [
+            FaultKind.KillBackend, FaultKind.PauseBackend, FaultKind.RestartBalancer,
+            FaultKind.KillPrimary, FaultKind.HangPrimary, FaultKind.KillReplica, FaultKind.HangSentinel,
+        ]
+        :
+        [
+            FaultKind.KillBackend, FaultKind.PauseBackend, FaultKind.CutBackendFromRedis, FaultKind.SlowBackendLink,
+            FaultKind.RestartRedis, FaultKind.RestartRedisEmpty, FaultKind.RestartBalancer,
+        ];
 }

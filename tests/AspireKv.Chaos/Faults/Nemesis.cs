@@ -17,6 +17,9 @@ internal sealed class Nemesis(ChaosCluster cluster, HttpClient http, Stopwatch c
 {
     private int _probes;
 
+    // The server or Sentinel a fault of the replicated topology took, named when it began (the plan names a role).
+    private ServiceProcess? _struck;
+
     private readonly List<FaultEvent> _events = [];
 
     public IReadOnlyList<FaultEvent> Events => _events;
@@ -38,13 +41,16 @@ internal sealed class Nemesis(ChaosCluster cluster, HttpClient http, Stopwatch c
             }
 
             var started = Now();
+            _struck = null;
             await BeginAsync(fault).ConfigureAwait(false);
             // A fault lasts its duration even if the run ends meanwhile; healing is never skipped.
             await Task.Delay(fault.Duration, CancellationToken.None).ConfigureAwait(false);
             await EndAsync(fault).ConfigureAwait(false);
             var ended = Now();
             var recovered = await WaitRecoveredAsync(fault).ConfigureAwait(false);
-            _events.Add(new FaultEvent(fault.Kind.ToString(), fault.Target, started, ended, recovered ? Now() : null));
+            // A role ("primary", "replica") is followed by the server that had it.
+            var target = _struck is { } struck && struck.Name != fault.Target ? $"{fault.Target} {struck.Name}" : fault.Target;
+            _events.Add(new FaultEvent(fault.Kind.ToString(), target, started, ended, recovered ? Now() : null));
             if (stop.IsCancellationRequested)
             {
                 return;
@@ -63,10 +69,10 @@ internal sealed class Nemesis(ChaosCluster cluster, HttpClient http, Stopwatch c
                 await cluster.Backend(fault.Target).Process.PauseAsync().ConfigureAwait(false);
                 break;
             case FaultKind.CutBackendFromRedis:
-                cluster.Backend(fault.Target).RedisLink.Cut();
+                Link(fault).Cut();
                 break;
             case FaultKind.SlowBackendLink:
-                cluster.Backend(fault.Target).RedisLink.Delay = slowLinkDelay;
+                Link(fault).Delay = slowLinkDelay;
                 break;
             case FaultKind.RestartRedis or FaultKind.RestartRedisEmpty:
                 await cluster.Redis.KillAsync().ConfigureAwait(false);
@@ -74,8 +80,30 @@ internal sealed class Nemesis(ChaosCluster cluster, HttpClient http, Stopwatch c
             case FaultKind.RestartBalancer:
                 await cluster.Balancer.KillAsync().ConfigureAwait(false);
                 break;
+            case FaultKind.KillPrimary:
+                _struck = await PrimaryAsync().ConfigureAwait(false);
+                await _struck.KillAsync().ConfigureAwait(false);
+                break;
+            case FaultKind.HangPrimary:
+                _struck = await PrimaryAsync().ConfigureAwait(false);
+                await _struck.PauseAsync().ConfigureAwait(false);
+                break;
+            case FaultKind.KillReplica:
+                var primary = await PrimaryAsync().ConfigureAwait(false);
+                _struck = cluster.Replicated.Servers.First(server => server != primary);
+                await _struck.KillAsync().ConfigureAwait(false);
+                break;
+            case FaultKind.HangSentinel:
+                _struck = cluster.Replicated.Sentinels.Single(sentinel => sentinel.Name == fault.Target);
+                await _struck.PauseAsync().ConfigureAwait(false);
+                break;
         }
     }
+
+    // The recovery wait before every fault leaves the Sentinels agreeing on one primary.
+    private async Task<ServiceProcess> PrimaryAsync() =>
+        await cluster.Replicated.NamedPrimaryAsync().ConfigureAwait(false)
+        ?? throw new InvalidOperationException("No Sentinel names a primary.");
 
     private async Task EndAsync(PlannedFault fault)
     {
@@ -88,16 +116,34 @@ internal sealed class Nemesis(ChaosCluster cluster, HttpClient http, Stopwatch c
                 await cluster.Backend(fault.Target).Process.ResumeAsync().ConfigureAwait(false);
                 break;
             case FaultKind.CutBackendFromRedis:
-                cluster.Backend(fault.Target).RedisLink.Restore();
+                Link(fault).Restore();
                 break;
             case FaultKind.SlowBackendLink:
-                cluster.Backend(fault.Target).RedisLink.Delay = TimeSpan.Zero;
+                Link(fault).Delay = TimeSpan.Zero;
                 break;
             case FaultKind.RestartRedis or FaultKind.RestartRedisEmpty:
                 await cluster.RestartRedisAsync(keepData: fault.Kind == FaultKind.RestartRedis).ConfigureAwait(false);
                 break;
             case FaultKind.RestartBalancer:
                 await ChaosCluster.RestartAsync(cluster.Balancer).ConfigureAwait(false);
+                break;
+            case FaultKind.KillPrimary:
+                // Started again only once a replica is promoted, as a replica of it; the recovery limit bounds the wait.
+                var killed = _struck!;
+                var promotion = Stopwatch.StartNew();
+                while (await cluster.Replicated.NamedPrimaryAsync().ConfigureAwait(false) is var named && (named is null || named == killed)
+                    && promotion.Elapsed < recoveryTimeout)
+                {
+                    await Task.Delay(50).ConfigureAwait(false);
+                }
+
+                await cluster.Replicated.RestartAsReplicaAsync(killed).ConfigureAwait(false);
+                break;
+            case FaultKind.KillReplica:
+                await cluster.Replicated.RestartAsReplicaAsync(_struck!).ConfigureAwait(false);
+                break;
+            case FaultKind.HangPrimary or FaultKind.HangSentinel:
+                await _struck!.ResumeAsync().ConfigureAwait(false);
                 break;
         }
     }
@@ -115,6 +161,17 @@ internal sealed class Nemesis(ChaosCluster cluster, HttpClient http, Stopwatch c
             await ProcessCluster.WaitHealthyAsync(cluster.Balancer.Address, recoveryTimeout).ConfigureAwait(false);
             // After a balancer restart the registry fills as the backends renew; the next fault must not find it half full.
             await cluster.WaitRegisteredAsync(recoveryTimeout).ConfigureAwait(false);
+            // Behind Sentinel the next fault must find both replicas following the primary, or killing the primary
+            // could promote a replica without its data: one fault at a time.
+            while (cluster.IsReplicated && !await cluster.Replicated.IsWholeAsync().ConfigureAwait(false))
+            {
+                if (deadline.Elapsed > recoveryTimeout)
+                {
+                    throw new TimeoutException($"The primary does not have both replicas online, or the Sentinels disagree, after {recoveryTimeout.TotalSeconds:0} s.");
+                }
+
+                await Task.Delay(50).ConfigureAwait(false);
+            }
             while (!await ProbeAsync().ConfigureAwait(false))
             {
                 if (deadline.Elapsed > recoveryTimeout)
@@ -152,6 +209,9 @@ internal sealed class Nemesis(ChaosCluster cluster, HttpClient http, Stopwatch c
             return false;
         }
     }
+
+    private TcpFaultProxy Link(PlannedFault fault) =>
+        cluster.Backend(fault.Target).RedisLink ?? throw new InvalidOperationException($"{fault.Kind} needs a link of its own to Redis, which the replicated topology does not have.");
 
     private long Now() => (long)clock.Elapsed.TotalMicroseconds;
 }

@@ -25,6 +25,15 @@ public sealed record ChaosOptions
     /// <summary>The Redis server the backends replicate through; each runs with its log written before every answer.</summary>
     public RedisServerKind Redis { get; init; } = RedisServerKind.RedisServer;
 
+    /// <summary>
+    /// A redis-server primary, two replicas and three Sentinels (the AppHost's replicated topology) instead of one
+    /// server; redis-server only. Its faults are the primary's, a replica's and a Sentinel's.
+    /// </summary>
+    public bool Replicated { get; init; }
+
+    /// <summary>The Redis side as the summary and the history name it.</summary>
+    public string RedisName => Replicated ? $"{Redis.DisplayName()} replicated" : Redis.DisplayName();
+
     /// <summary>How long each fault lasts, at least and at most.</summary>
     public TimeSpan MinFault { get; init; } = TimeSpan.FromSeconds(1);
 

@@ -4,7 +4,6 @@ using AspireKv.Chaos.Checking;
 using AspireKv.Chaos.Faults;
 using AspireKv.Chaos.History;
 using AspireKv.Chaos.Workload;
-using AspireKv.Testing;
 
 namespace AspireKv.Chaos.Running;
 
@@ -31,10 +30,10 @@ public static class ChaosRun
         var root = options.RepositoryRoot ?? Repository.Root;
         var configuration = options.Configuration ?? Repository.Configuration;
         var elapsed = Stopwatch.StartNew();
-        await log.WriteLineAsync($"Starting {options.Redis.DisplayName()}, {options.Backends} backends and the balancer ({configuration} build)...").ConfigureAwait(false);
+        await log.WriteLineAsync($"Starting {options.RedisName}, {options.Backends} backends and the balancer ({configuration} build)...").ConfigureAwait(false);
         // The processes' warnings and errors, kept with the history when a check fails.
         var logs = Directory.CreateDirectory(Path.Combine(options.OutputDirectory, $"logs-seed{options.Seed}-{DateTime.UtcNow:yyyyMMdd-HHmmss}")).FullName;
-        await using var cluster = await ChaosCluster.StartAsync(root, configuration, options.Backends, logs, options.Redis).ConfigureAwait(false);
+        await using var cluster = await ChaosCluster.StartAsync(root, configuration, options.Backends, logs, options.Redis, options.Replicated).ConfigureAwait(false);
 
         var keys = Enumerable.Range(0, options.Keys).Select(i => $"chaos-{options.Seed}-{i}").ToList();
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = options.Clients * 2 }) { Timeout = TimeSpan.FromSeconds(10) };
@@ -49,7 +48,7 @@ public static class ChaosRun
 
         await log.WriteLineAsync($"Running {options.Clients} clients for up to {options.Duration.TotalSeconds:0} s (seed {options.Seed})...").ConfigureAwait(false);
         using var stopFaults = new CancellationTokenSource();
-        var faults = nemesis.RunAsync(FaultPlan.Create(options.Seed, [.. cluster.Backends.Select(b => b.Name)], options.MinFault, options.MaxFault), stopFaults.Token);
+        var faults = nemesis.RunAsync(FaultPlan.Create(options.Seed, [.. cluster.Backends.Select(b => b.Name)], options.MinFault, options.MaxFault, FaultKindExtensions.Of(options.Replicated)), stopFaults.Token);
         await Task.WhenAll(Enumerable.Range(1, options.Clients)
             .Select(id => Task.Run(() => new ChaosClient(id, http, cluster.Balancer.Address, keys, options.Seed, clock, recorder).RunAsync(Next)))).ConfigureAwait(false);
         await stopFaults.CancelAsync().ConfigureAwait(false);
@@ -58,7 +57,7 @@ public static class ChaosRun
         await log.WriteLineAsync($"{recorder.Count} operations; healing and reading the final state...").ConfigureAwait(false);
         await cluster.HealAsync().ConfigureAwait(false);
         var final = await new FinalStateReader(admin, options.RecoveryTimeout).ReadAsync(cluster.Backends, keys).ConfigureAwait(false);
-        var history = new ChaosHistory(options.Seed, recorder.Snapshot(), nemesis.Events, final, options.Redis.DisplayName());
+        var history = new ChaosHistory(options.Seed, recorder.Snapshot(), nemesis.Events, final, options.RedisName);
 
         var checks = Check(history, options, nemesis.Unrecovered);
         var summary = ChaosSummary.Format(history, checks, options, elapsed.Elapsed);

@@ -50,9 +50,17 @@ internal static class ChaosSummary
         Line(text, string.Empty);
         Line(text, $"verdict: {(checks.All(c => c.Passed) ? "PASS" : "FAIL")}");
         var bound = options.Operations == int.MaxValue ? $"--seconds {options.Duration.TotalSeconds:0}" : $"--ops {options.Operations}";
-        Line(text, $"reproduce: dotnet run --project tests/AspireKv.Chaos -c Release -- --seed {history.Seed} {bound} --clients {clients} --keys {keys} --redis {history.Redis ?? "redis-server"}");
+        Line(text, $"reproduce: dotnet run --project tests/AspireKv.Chaos -c Release -- --seed {history.Seed} {bound} --clients {clients} --keys {keys} {Servers(history.Redis)}");
         return text.ToString();
     }
+
+    // The history names the Redis side as ChaosOptions.RedisName does: "garnet", "redis-server" or "redis-server replicated".
+    private static string Servers(string? redis) => redis?.Split(' ') switch
+    {
+        [var server, "replicated"] => $"--redis {server} --topology replicated",
+        [var server] => $"--redis {server}",
+        _ => "--redis redis-server",
+    };
 
     private static string Describe(FaultEvent fault) =>
         $"{fault.Target} {Seconds(fault.StartedAt)}-{Seconds(fault.EndedAt)} s "
