@@ -45,9 +45,8 @@ internal sealed class RedisCommitConnection : IAsyncDisposable
         var options = configuration.Clone();
         options.ClientName = (options.ClientName ?? "aspirekv") + "-commit";
         // A commit answers within the replicas' wait plus a moment, so waiting longer only keeps writes on a primary
-        // that hung. StackExchange.Redis gives up such a connection once its calls time out and nothing has arrived
-        // for four timeouts: with its default of 5 s that held writes up for 20 s after a primary hung, past the
-        // promotion of a replica; with this timeout, for four times the wait plus a second.
+        // that hung: StackExchange.Redis gives up such a connection once its calls time out and nothing has arrived
+        // for four timeouts.
         options.AsyncTimeout = (int)(ackTimeout + AnswerMargin).TotalMilliseconds;
         // Retried often, not with the default growing back-off: while this connection is down, no write is accepted.
         options.ReconnectRetryPolicy = new LinearRetry(250);
