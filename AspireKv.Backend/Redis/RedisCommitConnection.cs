@@ -21,9 +21,6 @@ internal sealed class RedisCommitConnection : IAsyncDisposable
     private PrimaryRediscovery? _rediscovery;
     private readonly long _ackTimeoutMilliseconds;
 
-    // How much longer than the replicas' wait a commit's answer may take (a loaded machine, a large value).
-    private static readonly TimeSpan AnswerMargin = TimeSpan.FromSeconds(1);
-
     /// <param name="shared">The backend's shared connection, used when no replica is waited for.</param>
     /// <param name="configuration">The backend's Redis settings.</param>
     /// <param name="requiredAcks">Replicas each commit waits for; 0 sends no <c>WAIT</c>.</param>
@@ -44,10 +41,6 @@ internal sealed class RedisCommitConnection : IAsyncDisposable
 
         var options = configuration.Clone();
         options.ClientName = (options.ClientName ?? "aspirekv") + "-commit";
-        // A commit answers within the replicas' wait plus a moment, so waiting longer only keeps writes on a primary
-        // that hung: StackExchange.Redis gives up such a connection once its calls time out and nothing has arrived
-        // for four timeouts.
-        options.AsyncTimeout = (int)(ackTimeout + AnswerMargin).TotalMilliseconds;
         // Retried often, not with the default growing back-off: while this connection is down, no write is accepted.
         options.ReconnectRetryPolicy = new LinearRetry(250);
         _connection = ConnectAsync(options);
