@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # The test command of the README: installs what a fresh machine lacks, then runs every test project of
 # the solution (unit tests, and integration tests that start the whole cluster on Garnet and on
-# redis-server through the AppHost). Extra arguments go to `dotnet test`.
+# redis-server through the AppHost), then the failover tests. Extra arguments go to the solution's `dotnet test`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/install-prerequisites.sh
-# The failover tests (the replicated topology: a primary, two replicas, three Sentinels) are built here, so that they
-# cannot rot, and run on their own (bash bench/failover.sh): they passed 3 of their last 5 runs (two causes fixed since,
-# one not proven: docs/performance.md), and a test that fails so often would make this command fail for no fault of the
-# change under test (docs/architecture.md).
-dotnet build tests/AspireKv.FailoverTests -nologo -v q
 dotnet test --solution AspireKv.sln "$@"
+# The failover tests (the replicated topology: a primary, two replicas and three Sentinels, with the primary killed
+# and hung under writes) are not in the solution, so that they run after the other whole-cluster tests rather than
+# beside them on a two-core machine: each starts a cluster of its own. The test of a replica and a Sentinel restarted
+# under writes is left to bash bench/failover.sh: it passed its last 15 runs on this code, but failed with builds
+# running beside it and on builds with shorter timeouts (docs/performance.md), and a test that may fail for no fault
+# of the change under test must not decide whether it lands.
+dotnet test --project tests/AspireKv.FailoverTests --filter-not-method "*ReplicaAndSentinelRestartedUnderWrites_CostNothing"
