@@ -27,7 +27,7 @@ public enum FaultKind
     /// <summary>Replicated topology: SIGKILL the primary; once a replica is promoted, start it again as a replica.</summary>
     KillPrimary,
 
-    /// <summary>Replicated topology: SIGSTOP the primary, then SIGCONT (past the Sentinels' 1 s, a replica is promoted meanwhile).</summary>
+    /// <summary>Replicated topology: SIGSTOP the primary until a replica is promoted, then SIGCONT.</summary>
     HangPrimary,
 
     /// <summary>Replicated topology: SIGKILL a replica, then start it again as a replica of the primary.</summary>

@@ -100,6 +100,17 @@ internal sealed class Nemesis(ChaosCluster cluster, HttpClient http, Stopwatch c
         }
     }
 
+    // Until the Sentinels name another server than the failed primary; the recovery limit bounds the wait.
+    private async Task WaitForPromotionAsync(ServiceProcess failed)
+    {
+        var promotion = Stopwatch.StartNew();
+        while (await cluster.Replicated.NamedPrimaryAsync().ConfigureAwait(false) is var named && (named is null || named == failed)
+            && promotion.Elapsed < recoveryTimeout)
+        {
+            await Task.Delay(50).ConfigureAwait(false);
+        }
+    }
+
     // The recovery wait before every fault leaves the Sentinels agreeing on one primary.
     private async Task<ServiceProcess> PrimaryAsync() =>
         await cluster.Replicated.NamedPrimaryAsync().ConfigureAwait(false)
@@ -128,21 +139,20 @@ internal sealed class Nemesis(ChaosCluster cluster, HttpClient http, Stopwatch c
                 await ChaosCluster.RestartAsync(cluster.Balancer).ConfigureAwait(false);
                 break;
             case FaultKind.KillPrimary:
-                // Started again only once a replica is promoted, as a replica of it; the recovery limit bounds the wait.
-                var killed = _struck!;
-                var promotion = Stopwatch.StartNew();
-                while (await cluster.Replicated.NamedPrimaryAsync().ConfigureAwait(false) is var named && (named is null || named == killed)
-                    && promotion.Elapsed < recoveryTimeout)
-                {
-                    await Task.Delay(50).ConfigureAwait(false);
-                }
-
-                await cluster.Replicated.RestartAsReplicaAsync(killed).ConfigureAwait(false);
+                // Started again only once a replica is promoted, as a replica of it.
+                await WaitForPromotionAsync(_struck!).ConfigureAwait(false);
+                await cluster.Replicated.RestartAsReplicaAsync(_struck!).ConfigureAwait(false);
+                break;
+            case FaultKind.HangPrimary:
+                // Resumed only once a replica is promoted. A shorter hang may or may not start a failover, which would
+                // then finish after the recovery check, inside the next fault's window, and be blamed on it.
+                await WaitForPromotionAsync(_struck!).ConfigureAwait(false);
+                await _struck!.ResumeAsync().ConfigureAwait(false);
                 break;
             case FaultKind.KillReplica:
                 await cluster.Replicated.RestartAsReplicaAsync(_struck!).ConfigureAwait(false);
                 break;
-            case FaultKind.HangPrimary or FaultKind.HangSentinel:
+            case FaultKind.HangSentinel:
                 await _struck!.ResumeAsync().ConfigureAwait(false);
                 break;
         }
