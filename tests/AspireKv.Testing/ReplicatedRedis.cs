@@ -88,7 +88,7 @@ public sealed class ReplicatedRedis
             return;
         }
 
-        // A server refuses commands (LOADING) until it has read its append-only file.
+        // A server refuses commands (LOADING) until it has read its append-only file, and may not answer at all at first.
         await ProcessCluster.EventuallyAsync($"{server.Name} to follow {primary.Name}", TimeSpan.FromSeconds(30), async () =>
         {
             try
@@ -103,6 +103,10 @@ public sealed class ReplicatedRedis
             catch (RedisServerException exception) when (exception.Message.StartsWith("LOADING", StringComparison.Ordinal))
             {
                 return false;
+            }
+            catch (RedisConnectionException)
+            {
+                return false; // listening, but not yet answering the handshake
             }
         }).ConfigureAwait(false);
     }
