@@ -72,6 +72,12 @@ public sealed class BalancerTests(GarnetAppFixture cluster) : ClusterTestBase(cl
     public async Task Registry_WithoutTheSecretOrWithAWrongOne_Is401AndChangesNothing()
     {
         await Cluster.WaitUntilBalancerRoutesToAllAsync(Cancellation);
+        // A backend restarted by an earlier test registers on its next renewal: that must not land between the snapshots.
+        await Eventually.HoldsAsync("every backend to be registered", ReplicationDeadline, async token =>
+        {
+            var backends = await Cluster.Registry.GetFromJsonAsync(KvRoutes.Registry, ContractsJsonContext.Default.IReadOnlyListRegisteredBackend, token);
+            return AspireKvAppFixture.BackendNames.All(name => backends!.Any(b => b.Name == name && b.Registered));
+        }, Cancellation);
         var before = await Cluster.Registry.GetFromJsonAsync(KvRoutes.Registry, ContractsJsonContext.Default.IReadOnlyListRegisteredBackend, Cancellation);
         var intruder = new BackendRegistration("intruder", "http://127.0.0.1:9");
 
