@@ -22,8 +22,9 @@ internal static class CommitScript
     /// ARGV: key, body, log length, kind ('S' or 'D'), condition ('', '*', 'E' or a version),
     /// highest version the writer has seen, idempotency TTL in seconds, the write's <see cref="IdempotencyFingerprint"/>,
     /// the epoch the writer has loaded, '1' to check that the primary is the one the epoch started on (behind Sentinel).
-    /// The idempotency record holds 'version:fingerprint'; one in any other shape cannot show that a retry is the same
-    /// write, so it is refused as a reused key.
+    /// The idempotency record holds 'version:fingerprint' for a commit and 'code/version:fingerprint' for a write its
+    /// condition refused (code 3, the version then current) or a delete of an absent key (code 2); one in any other shape
+    /// cannot show that a retry is the same write, so it is refused as a reused key.
     /// Returns {code, version}, the code a <see cref="CommitStatus"/> value.
     /// </summary>
     /// <remarks>
@@ -32,6 +33,9 @@ internal static class CommitScript
     /// replica lacks before any version is assigned again. The check runs in the script, not before it, because the
     /// first write after a promotion must not get past it. A writer that has not loaded the current epoch is refused
     /// too: its view of the versions may belong to another history.
+    /// A refusal is recorded under the idempotency key like a commit, because it settles the write for good: an earlier
+    /// attempt of the same write still on its way (in a backend that was paused, say, while the balancer sent the write
+    /// to another) must not commit later, once the condition holds, after its client was told 412 or 404.
     /// </remarks>
     public const string Source = """
         local epoch = redis.call('GET', KEYS[4])
@@ -43,13 +47,24 @@ internal static class CommitScript
         if epoch ~= ARGV[9] then return {7, 0} end
         local head = tonumber(redis.call('GET', KEYS[1]) or '0')
         if head < tonumber(ARGV[6]) then return {4, head} end
+        -- Records a refusal under the idempotency key, then answers it.
+        local function refuse(code, version)
+          if KEYS[5] ~= '' then
+            redis.call('SET', KEYS[5], string.format('%d/%d', code, version) .. ':' .. ARGV[8], 'EX', tonumber(ARGV[7]))
+          end
+          return {code, version}
+        end
         if KEYS[5] ~= '' then
           local prior = redis.call('GET', KEYS[5])
           if prior then
             local colon = string.find(prior, ':', 1, true)
             if not colon then return {6, 0} end
-            local priorVersion = tonumber(string.sub(prior, 1, colon - 1))
+            local outcome = string.sub(prior, 1, colon - 1)
+            local slash = string.find(outcome, '/', 1, true)
+            local priorVersion = tonumber(slash and string.sub(outcome, slash + 1) or outcome)
+            if not priorVersion then return {6, 0} end
             if string.sub(prior, colon + 1) ~= ARGV[8] then return {6, priorVersion} end
+            if slash then return {tonumber(string.sub(outcome, 1, slash - 1)), priorVersion} end
             return {5, priorVersion}
           end
         end
@@ -63,13 +78,13 @@ internal static class CommitScript
         end
         local condition = ARGV[5]
         if condition == '*' then
-          if live then return {3, currentVersion} end
+          if live then return refuse(3, currentVersion) end
         elseif condition == 'E' then
-          if not live then return {3, currentVersion} end
+          if not live then return refuse(3, currentVersion) end
         elseif condition ~= '' then
-          if (not live) or currentVersion ~= tonumber(condition) then return {3, currentVersion} end
+          if (not live) or currentVersion ~= tonumber(condition) then return refuse(3, currentVersion) end
         end
-        if ARGV[4] == 'D' and not live then return {2, currentVersion} end
+        if ARGV[4] == 'D' and not live then return refuse(2, currentVersion) end
         local version = redis.call('INCR', KEYS[1])
         local message = string.format('%d', version) .. '\n' .. ARGV[2]
         redis.call('HSET', KEYS[2], ARGV[1], message)

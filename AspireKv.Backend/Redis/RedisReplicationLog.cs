@@ -60,12 +60,12 @@ internal sealed class RedisReplicationLog(
         }
 
         var status = (CommitStatus)code;
-        if (!ReplicaAcknowledgement.IsSettled(status, acknowledgements, commits.RequiredAcks))
+        if (!ReplicaAcknowledgement.IsSettled(status, recorded: request.IdempotencyKey is not null, acknowledgements, commits.RequiredAcks))
         {
-            // Committed on the primary, but not known to be on enough replicas: losing the primary now could lose it.
-            // Not published either, so no backend serves a write that may yet disappear.
+            // Committed (or its refusal recorded) on the primary, but not known to be on enough replicas: losing the
+            // primary now could lose it. Not published either, so no backend serves a write that may yet disappear.
             throw new ReplicationUnavailableException(
-                $"Redis committed the write as version {version} but only {acknowledgements} of the {commits.RequiredAcks} replicas required confirmed it in time.",
+                $"Redis settled the write ({status}, version {version}) but only {acknowledgements} of the {commits.RequiredAcks} replicas required confirmed it in time.",
                 new TimeoutException("WAIT"),
                 outcomeUnknown: true);
         }

@@ -9,10 +9,16 @@ internal enum CommitStatus
     /// <summary>The write was ordered, made durable and published under <see cref="CommitResult.Version"/>.</summary>
     Committed = 1,
 
-    /// <summary>A delete of a key that holds no value; nothing was written and no version was used.</summary>
+    /// <summary>
+    /// A delete of a key that holds no value; nothing was written and no version was used. With an idempotency key the
+    /// refusal is recorded, and a retry of the same write gets it again.
+    /// </summary>
     NotFound = 2,
 
-    /// <summary>The write's condition did not hold; <see cref="CommitResult.Version"/> is the key's current version (0 if absent).</summary>
+    /// <summary>
+    /// The write's condition did not hold; <see cref="CommitResult.Version"/> is the key's current version (0 if absent).
+    /// With an idempotency key the refusal is recorded, and a retry of the same write gets it again (with that version).
+    /// </summary>
     PreconditionFailed = 3,
 
     /// <summary>

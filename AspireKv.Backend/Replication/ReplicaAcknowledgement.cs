@@ -14,10 +14,16 @@ internal static class ReplicaAcknowledgement
 
     /// <summary>
     /// Whether a write that ended with <paramref name="status"/> after <paramref name="acknowledgedBy"/> replicas
-    /// confirmed it may be answered as it stands. A commit, and equally a replay of an earlier commit (its client may
-    /// be retrying because the first answer never came), needs <paramref name="required"/> replicas; every other
+    /// confirmed it may be answered as it stands. A commit needs <paramref name="required"/> replicas, and so does a
+    /// replay of an earlier commit (its client may be retrying because the first answer never came). So does a refusal
+    /// recorded under an idempotency key (<paramref name="recorded"/>): that record is what keeps an earlier attempt of
+    /// the same write from committing later, and a promoted replica without it would let one through. Every other
     /// status wrote nothing, so there is nothing to wait for.
     /// </summary>
-    public static bool IsSettled(CommitStatus status, long acknowledgedBy, int required) =>
-        status is not (CommitStatus.Committed or CommitStatus.Replayed) || acknowledgedBy >= required;
+    public static bool IsSettled(CommitStatus status, bool recorded, long acknowledgedBy, int required) =>
+        !Wrote(status, recorded) || acknowledgedBy >= required;
+
+    private static bool Wrote(CommitStatus status, bool recorded) =>
+        status is CommitStatus.Committed or CommitStatus.Replayed
+        || (recorded && status is CommitStatus.PreconditionFailed or CommitStatus.NotFound);
 }

@@ -13,7 +13,7 @@ internal sealed class InMemoryReplicationLog(int logLength = 100_000) : IReplica
     private readonly Lock _lock = new();
     private readonly Dictionary<string, byte[]> _durableCopy = new(StringComparer.Ordinal);
     private readonly SortedDictionary<long, byte[]> _recentLog = [];
-    private readonly Dictionary<string, (long Version, string Fingerprint)> _idempotency = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (CommitStatus Status, long Version, string Fingerprint)> _idempotency = new(StringComparer.Ordinal);
     private readonly HashSet<string> _restoreMembers = new(StringComparer.Ordinal);
     private Action<ReplicationEntry>? _subscriber;
     private long _sequence;
@@ -191,7 +191,7 @@ internal sealed class InMemoryReplicationLog(int logLength = 100_000) : IReplica
         if (request.IdempotencyKey is { } idempotencyKey && _idempotency.TryGetValue(idempotencyKey, out var prior))
         {
             return prior.Fingerprint == IdempotencyFingerprint.Of(request)
-                ? new CommitResult(CommitStatus.Replayed, prior.Version)
+                ? new CommitResult(prior.Status, prior.Version)
                 : new CommitResult(CommitStatus.IdempotencyKeyReused, prior.Version);
         }
 
@@ -213,12 +213,12 @@ internal sealed class InMemoryReplicationLog(int logLength = 100_000) : IReplica
         };
         if (!satisfied)
         {
-            return new CommitResult(CommitStatus.PreconditionFailed, currentVersion);
+            return Refuse(request, CommitStatus.PreconditionFailed, currentVersion);
         }
 
         if (request.Kind == ChangeKind.Delete && !live)
         {
-            return new CommitResult(CommitStatus.NotFound, currentVersion);
+            return Refuse(request, CommitStatus.NotFound, currentVersion);
         }
 
         var version = ++_sequence;
@@ -232,11 +232,22 @@ internal sealed class InMemoryReplicationLog(int logLength = 100_000) : IReplica
 
         if (request.IdempotencyKey is { } key)
         {
-            _idempotency[key] = (version, IdempotencyFingerprint.Of(request));
+            _idempotency[key] = (CommitStatus.Replayed, version, IdempotencyFingerprint.Of(request));
         }
 
         committed = Decode(message);
         return new CommitResult(CommitStatus.Committed, version);
+    }
+
+    // As the commit script does: a refusal settles the write, so a retry with the same key gets it again.
+    private CommitResult Refuse(WriteRequest request, CommitStatus status, long currentVersion)
+    {
+        if (request.IdempotencyKey is { } key)
+        {
+            _idempotency[key] = (status, currentVersion, IdempotencyFingerprint.Of(request));
+        }
+
+        return new CommitResult(status, currentVersion);
     }
 
     private static long VersionOf(byte[] message) =>

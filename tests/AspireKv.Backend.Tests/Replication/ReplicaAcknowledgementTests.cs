@@ -13,16 +13,20 @@ public sealed class ReplicaAcknowledgementTests
         Assert.Equal(required, ReplicaAcknowledgement.Required(configured, behindSentinel));
 
     [Theory]
-    [InlineData(nameof(CommitStatus.Committed), 0, 1, false)]
-    [InlineData(nameof(CommitStatus.Committed), 1, 1, true)]
-    [InlineData(nameof(CommitStatus.Committed), 2, 1, true)]
-    [InlineData(nameof(CommitStatus.Replayed), 0, 1, false)]
-    [InlineData(nameof(CommitStatus.Replayed), 1, 1, true)]
-    [InlineData(nameof(CommitStatus.Committed), 0, 0, true)]
-    [InlineData(nameof(CommitStatus.PreconditionFailed), 0, 1, true)]
-    [InlineData(nameof(CommitStatus.NotFound), 0, 1, true)]
-    [InlineData(nameof(CommitStatus.RecoveryNeeded), 0, 1, true)]
-    [InlineData(nameof(CommitStatus.IdempotencyKeyReused), 0, 1, true)]
-    public void IsSettled_OnlyWritesThatHappenedWaitForReplicas(string status, long acknowledgedBy, int required, bool settled) =>
-        Assert.Equal(settled, ReplicaAcknowledgement.IsSettled(Enum.Parse<CommitStatus>(status), acknowledgedBy, required));
+    [InlineData(nameof(CommitStatus.Committed), false, 0, 1, false)]
+    [InlineData(nameof(CommitStatus.Committed), false, 1, 1, true)]
+    [InlineData(nameof(CommitStatus.Committed), true, 2, 1, true)]
+    [InlineData(nameof(CommitStatus.Replayed), true, 0, 1, false)]
+    [InlineData(nameof(CommitStatus.Replayed), true, 1, 1, true)]
+    [InlineData(nameof(CommitStatus.Committed), false, 0, 0, true)]
+    [InlineData(nameof(CommitStatus.PreconditionFailed), false, 0, 1, true)]
+    [InlineData(nameof(CommitStatus.NotFound), false, 0, 1, true)]
+    [InlineData(nameof(CommitStatus.PreconditionFailed), true, 0, 1, false)]
+    [InlineData(nameof(CommitStatus.PreconditionFailed), true, 1, 1, true)]
+    [InlineData(nameof(CommitStatus.NotFound), true, 0, 1, false)]
+    [InlineData(nameof(CommitStatus.RecoveryNeeded), true, 0, 1, true)]
+    [InlineData(nameof(CommitStatus.StaleEpoch), true, 0, 1, true)]
+    [InlineData(nameof(CommitStatus.IdempotencyKeyReused), true, 0, 1, true)]
+    public void IsSettled_OnlyOutcomesThatWroteSomethingWaitForReplicas(string status, bool recorded, long acknowledgedBy, int required, bool settled) =>
+        Assert.Equal(settled, ReplicaAcknowledgement.IsSettled(Enum.Parse<CommitStatus>(status), recorded, acknowledgedBy, required));
 }

@@ -49,11 +49,11 @@ public abstract class ReplicationLogContractTests
             Cancellation);
     }
 
-    private static async Task<CommitResult> DeleteAsync(IReplicationLog log, string key, WriteCondition condition = default)
+    private static async Task<CommitResult> DeleteAsync(IReplicationLog log, string key, WriteCondition condition = default, string? idempotencyKey = null)
     {
         var epoch = (await log.ReadStateAsync(Cancellation)).Epoch;
         return await log.CommitAsync(
-            new WriteRequest(ChangeKind.Delete, key, [], condition),
+            new WriteRequest(ChangeKind.Delete, key, [], condition, idempotencyKey),
             ReplicationMessageCodec.EncodeBody(ChangeKind.Delete, key, [], Node, null, epoch),
             0,
             epoch,
@@ -117,6 +117,50 @@ public abstract class ReplicationLogContractTests
         var retry = await SetAsync(log, "k", "v", idempotencyKey: "retry-1");
 
         Assert.Equal(new CommitResult(CommitStatus.Replayed, first.Version), retry);
+        Assert.Equal(1, (await log.ReadStateAsync(Cancellation)).Head);
+    }
+
+    [Fact]
+    public async Task Commit_RetryOfARefusedCreate_AfterTheKeyWasDeleted_IsRefusedAgainAndWritesNothing()
+    {
+        // An earlier attempt of a write can reach Redis after a later one was refused (it waited in a paused backend
+        // while the balancer sent the write elsewhere): the refusal its client was given must stand.
+        var log = await CreateLogAsync();
+        var existing = await SetAsync(log, "k", "v");
+
+        var refused = await SetAsync(log, "k", "late", new WriteCondition(WriteConditionKind.IfAbsent), idempotencyKey: "create-1");
+        await DeleteAsync(log, "k");
+        var late = await SetAsync(log, "k", "late", new WriteCondition(WriteConditionKind.IfAbsent), idempotencyKey: "create-1");
+
+        Assert.Equal(new CommitResult(CommitStatus.PreconditionFailed, existing.Version), refused);
+        Assert.Equal(refused, late);
+        Assert.Equal(2, (await log.ReadStateAsync(Cancellation)).Head);
+    }
+
+    [Fact]
+    public async Task Commit_RetryOfADeleteThatFoundNothing_AfterTheKeyWasSet_IsNotFoundAgainAndDeletesNothing()
+    {
+        var log = await CreateLogAsync();
+
+        var missing = await DeleteAsync(log, "k", idempotencyKey: "delete-1");
+        var set = await SetAsync(log, "k", "v");
+        var late = await DeleteAsync(log, "k", idempotencyKey: "delete-1");
+
+        Assert.Equal(new CommitResult(CommitStatus.NotFound, 0), missing);
+        Assert.Equal(missing, late);
+        Assert.Equal(set.Version, (await log.ReadStateAsync(Cancellation)).Head);
+    }
+
+    [Fact]
+    public async Task Commit_SameIdempotencyKeyOnADifferentWriteAfterARefusal_IsRefusedAsReused()
+    {
+        var log = await CreateLogAsync();
+        var existing = await SetAsync(log, "k", "v");
+        await SetAsync(log, "k", "w", new WriteCondition(WriteConditionKind.IfAbsent), idempotencyKey: "reused-after-refusal");
+
+        var other = await SetAsync(log, "k", "x", idempotencyKey: "reused-after-refusal");
+
+        Assert.Equal(new CommitResult(CommitStatus.IdempotencyKeyReused, existing.Version), other);
         Assert.Equal(1, (await log.ReadStateAsync(Cancellation)).Head);
     }
 
@@ -566,6 +610,20 @@ public sealed class RedisServerReplicationLogContractTests() : RedisReplicationL
         Assert.True(first.OutcomeUnknown);
         Assert.True(replay.OutcomeUnknown);
         Assert.Contains("0 of the 1 replicas", replay.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Commit_RefusalRecordedUnderAnIdempotencyKey_ThatNoReplicaConfirmed_IsOutcomeUnknown()
+    {
+        var log = (await CreateLogsAsync($"contract-{Guid.NewGuid():N}", 1, requiredAcks: 1))[0];
+
+        // The condition refers to a version that does not exist: refused, and the refusal is recorded on the primary
+        // alone. Losing it with the primary would let an earlier attempt of the same write commit later.
+        var refused = await Assert.ThrowsAsync<ReplicationUnavailableException>(
+            () => SetAsync(log, "k", "v", new WriteCondition(WriteConditionKind.IfVersion, 7), idempotencyKey: "unreplicated-refusal"));
+
+        Assert.True(refused.OutcomeUnknown);
+        Assert.Contains("0 of the 1 replicas", refused.Message, StringComparison.Ordinal);
     }
 
     [Fact]
