@@ -2,7 +2,7 @@ namespace AspireKv.Contracts;
 
 /// <summary>A backend's replication state (<c>GET /admin/status</c>).</summary>
 /// <param name="Name">The backend's name.</param>
-/// <param name="Ready">True once it has caught up with Redis; only then does it take traffic.</param>
+/// <param name="Ready">True once its first load of the durable copy has finished; only then does it take traffic (a later reload does not take it out).</param>
 /// <param name="RedisConnected">Whether its last exchange with Redis succeeded.</param>
 /// <param name="AppliedVersion">Every write up to this version has been applied here.</param>
 /// <param name="HeadVersion">The newest version Redis had assigned when this backend last asked.</param>

@@ -47,7 +47,7 @@ internal sealed class KeyValueReader(
             entry,
             applied,
             required,
-            PossiblyStale: consistency.Level != ConsistencyLevel.Strong && !status.RedisConnected);
+            PossiblyStale: consistency.Level != ConsistencyLevel.Strong && (!status.RedisConnected || status.Reloading));
     }
 
     private async Task<long> ReadCommittedHeadAsync(CancellationToken cancellationToken)

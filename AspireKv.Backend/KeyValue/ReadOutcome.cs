@@ -20,5 +20,5 @@ internal enum ReadStatus
 /// <param name="Entry">The key's entry, when found.</param>
 /// <param name="AppliedVersion">Every write up to this version is applied on this backend.</param>
 /// <param name="RequiredVersion">The version the read's consistency required (0 for a local read).</param>
-/// <param name="PossiblyStale">True when Redis is unreachable, so newer writes may exist elsewhere.</param>
+/// <param name="PossiblyStale">True when Redis is unreachable or the durable copy is being reloaded, so newer writes may exist elsewhere.</param>
 internal readonly record struct ReadOutcome(ReadStatus Status, StoredEntry Entry, long AppliedVersion, long RequiredVersion, bool PossiblyStale);

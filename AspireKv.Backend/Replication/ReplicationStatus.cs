@@ -16,8 +16,16 @@ internal sealed class ReplicationStatus
     private volatile string? _epoch;
     private volatile string? _acceptedEpoch;
 
-    /// <summary>True once the first full load has finished and no full reload is running.</summary>
-    public bool Ready => _initialSyncCompleted && !_resyncInProgress;
+    /// <summary>
+    /// True once the first full load has finished: from then on the memory holds every write up to
+    /// <see cref="Replica.AppliedVersion"/>, and local reads may be answered from it even while a reload runs (after a
+    /// restore or a failover every backend reloads at once, and none would be left to answer them). Writes, session and
+    /// strong reads check for themselves what a reload changes: the epoch, and the version applied.
+    /// </summary>
+    public bool Ready => _initialSyncCompleted;
+
+    /// <summary>True while a full reload of the durable copy runs after the first load: local reads may then be stale.</summary>
+    public bool Reloading => _initialSyncCompleted && _resyncInProgress;
 
     /// <summary>Whether the last exchange with Redis succeeded.</summary>
     public bool RedisConnected => _redisConnected;
