@@ -41,11 +41,14 @@ internal static class ReplicatedRedisExtensions
         {
             var name = $"redis-{i + 1}";
             var directory = Path.Combine(root, name);
-            var replicaOf = i == primary ? (int?)null : serverPorts[primary];
-            var config = ReplicatedRedisConfig.Write(directory, "redis.conf", ReplicatedRedisConfig.Server(serverPorts[i], directory, secret, replicaOf));
+            var port = serverPorts[i];
+            string WriteConfig(int? replicaOf) =>
+                ReplicatedRedisConfig.Write(directory, "redis.conf", ReplicatedRedisConfig.Server(port, directory, secret, replicaOf));
+            var config = WriteConfig(i == primary ? null : serverPorts[primary]);
             var server = builder.AddExecutable(name, "redis-server", directory, config)
-                .WithEndpoint(name: "tcp", scheme: "tcp", port: serverPorts[i], targetPort: serverPorts[i], isProxied: false);
-            servers.Add(server.WithPingHealthCheck(builder, password).WithProcessFaultCommands(serverPorts[i], secret, sentinel: false));
+                .WithEndpoint(name: "tcp", scheme: "tcp", port: port, targetPort: port, isProxied: false)
+                .WithRoleFromSentinels(port, sentinelPorts, secret, replicaOf => WriteConfig(replicaOf));
+            servers.Add(server.WithPingHealthCheck(builder, password).WithProcessFaultCommands(port, secret, sentinel: false));
         }
 
         var sentinels = new List<IResourceBuilder<ExecutableResource>>();

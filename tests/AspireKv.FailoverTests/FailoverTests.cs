@@ -40,6 +40,15 @@ public sealed class FailoverTests(ReplicatedAppFixture cluster) : ClusterTestBas
         }
 
         await StopAndAssertAsync(load, prefix, FailoverAnswers);
+
+        // Started again from the dashboard, the old primary answers as a replica of the promoted one from its first
+        // answer on, not as a second primary with its old data until a Sentinel notices.
+        await Cluster.Resources.WaitUntilStoppedAsync(primary.Resource, Cancellation);
+        await Cluster.Resources.ExecuteCommandAsync(primary.Resource, KnownResourceCommands.StartCommand, Cancellation);
+        bool? isPrimary = null;
+        await Eventually.HoldsAsync($"{primary.Resource} to answer once started again", FailoverDeadline, async _ =>
+            (isPrimary = await IsPrimaryAsync(primary.Resource)) is not null, Cancellation);
+        Assert.False(isPrimary, $"{primary.Resource} came back as a primary");
     }
 
     /// <summary>
