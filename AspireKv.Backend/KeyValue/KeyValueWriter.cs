@@ -22,6 +22,7 @@ internal sealed class KeyValueWriter(
     {
         ArgumentNullException.ThrowIfNull(request);
         ReplicationEntry entry;
+        var turnover = status.MemoryTurnover;
         using (var publish = ReplicationTracing.StartPublish(request.Kind))
         {
             var traceParent = (publish ?? Activity.Current)?.Id;
@@ -52,6 +53,19 @@ internal sealed class KeyValueWriter(
         using (ReplicationTracing.StartProcess(entry, node.Name, "local"))
         {
             replica.Apply(entry);
+        }
+
+        if (status.MemoryTurnover != turnover)
+        {
+            // A restore or a reload began while the commit was out: its answer can arrive late (commands queued in a
+            // primary hung past a failover run when it resumes, and a replica not yet moved to the new primary can
+            // confirm them), after this backend had already written its memory back without the write, which the new
+            // primary may never have had. Applied first, then checked: a restore that begins after the check finds
+            // the write in memory and writes it back.
+            throw new ReplicationUnavailableException(
+                $"Version {entry.Version} was committed while this backend was restoring or reloading Redis's copy; whether it survived is not known.",
+                new TimeoutException("restore"),
+                outcomeUnknown: true);
         }
 
         metrics.Committed();

@@ -61,6 +61,12 @@ internal sealed class ReplicationStatus
     /// <summary>How many restores this backend took part in (the first start of a new cluster is one).</summary>
     public long Restores => Interlocked.Read(ref _restores);
 
+    /// <summary>
+    /// Changes whenever this backend starts writing its memory back into Redis or replacing it with the durable copy.
+    /// A write answered as committed after that began may be in neither: see <see cref="KeyValue.KeyValueWriter"/>.
+    /// </summary>
+    public long MemoryTurnover => Interlocked.Read(ref _restores) + Interlocked.Read(ref _fullResyncs);
+
     public void FullResyncStarted()
     {
         _resyncInProgress = true;

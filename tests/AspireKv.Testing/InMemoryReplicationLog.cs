@@ -23,6 +23,12 @@ internal sealed class InMemoryReplicationLog(int logLength = 100_000) : IReplica
 
     public bool FollowsFailovers => false;
 
+    /// <summary>
+    /// When set, a commit is decided at once but answered (and delivered) only once this task completes: an answer
+    /// that is late in flight, as the answer of a primary that hung past a failover and then resumed.
+    /// </summary>
+    public Task? AnswersHeldUntil { get; set; }
+
     public Task<CommitResult> CommitAsync(WriteRequest request, byte[] body, long highestKnownVersion, string? writerEpoch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -33,12 +39,7 @@ internal sealed class InMemoryReplicationLog(int logLength = 100_000) : IReplica
             result = Commit(request, body, highestKnownVersion, writerEpoch, out committed);
         }
 
-        if (committed is not null)
-        {
-            _subscriber?.Invoke(committed);
-        }
-
-        return Task.FromResult(result);
+        return AnswersHeldUntil is { } held ? AnswerAsync(held, committed, result) : Task.FromResult(Answer(committed, result));
     }
 
     public Task<ClusterState> ReadStateAsync(CancellationToken cancellationToken)
@@ -154,6 +155,22 @@ internal sealed class InMemoryReplicationLog(int logLength = 100_000) : IReplica
         }
 
         return Task.CompletedTask;
+    }
+
+    private async Task<CommitResult> AnswerAsync(Task held, ReplicationEntry? committed, CommitResult result)
+    {
+        await held.ConfigureAwait(false);
+        return Answer(committed, result);
+    }
+
+    private CommitResult Answer(ReplicationEntry? committed, CommitResult result)
+    {
+        if (committed is not null)
+        {
+            _subscriber?.Invoke(committed);
+        }
+
+        return result;
     }
 
     /// <summary>Forgets everything, as Redis restarted empty.</summary>
