@@ -18,14 +18,9 @@ public sealed class LateCommitAnswerTests : InProcessBackendTests
     [Fact]
     public async Task CommitAnsweredAfterARestoreBegan_IsOutcomeUnknown()
     {
-        var key = $"late-{Guid.NewGuid():N}";
         var restoresBefore = await RestoresAsync();
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        Backend.Log.AnswersHeldUntil = release.Task;
-        var put = Backend.Client.PutAsync(KvRoutes.Key(key), new ByteArrayContent("late"u8.ToArray()), Cancellation);
-        await ProcessCluster.EventuallyAsync("the commit to be decided", Deadline, async () =>
-            (await Backend.Log.ReadStateAsync(Cancellation)).Head > 0);
-        Backend.Log.AnswersHeldUntil = null;
+        var put = await PutWithAnswerHeldAsync(release.Task);
 
         Backend.Log.LoseEverything();
         await ProcessCluster.EventuallyAsync("the backend to begin a restore", Deadline, async () => await RestoresAsync() > restoresBefore);
@@ -39,18 +34,24 @@ public sealed class LateCommitAnswerTests : InProcessBackendTests
     public async Task CommitAnsweredLate_WithoutARestore_IsAcknowledged()
     {
         // The control for the test above: a late answer alone changes nothing.
-        var key = $"late-{Guid.NewGuid():N}";
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        Backend.Log.AnswersHeldUntil = release.Task;
-        var put = Backend.Client.PutAsync(KvRoutes.Key(key), new ByteArrayContent("late"u8.ToArray()), Cancellation);
-        await ProcessCluster.EventuallyAsync("the commit to be decided", Deadline, async () =>
-            (await Backend.Log.ReadStateAsync(Cancellation)).Head > 0);
-        Backend.Log.AnswersHeldUntil = null;
+        var put = await PutWithAnswerHeldAsync(release.Task);
 
         release.SetResult();
         using var response = await put;
 
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+    }
+
+    /// <summary>Sends a PUT of a new key whose commit is decided at once and answered once <paramref name="held"/> completes.</summary>
+    private async Task<Task<HttpResponseMessage>> PutWithAnswerHeldAsync(Task held)
+    {
+        Backend.Log.AnswersHeldUntil = held;
+        var put = Backend.Client.PutAsync(KvRoutes.Key($"late-{Guid.NewGuid():N}"), new ByteArrayContent("late"u8.ToArray()), Cancellation);
+        await ProcessCluster.EventuallyAsync("the commit to be decided", Deadline, async () =>
+            (await Backend.Log.ReadStateAsync(Cancellation)).Head > 0);
+        Backend.Log.AnswersHeldUntil = null;
+        return put;
     }
 
     private async Task<long> RestoresAsync() =>
