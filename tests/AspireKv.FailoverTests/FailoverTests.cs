@@ -23,8 +23,6 @@ public sealed class FailoverTests(ReplicatedAppFixture cluster) : ClusterTestBas
     [Fact]
     public async Task PrimaryKilledUnderWrites_EveryAcknowledgedWriteSurvives_AndAnswersAreOnly2xx503Or504()
     {
-        await RestoreTopologyAsync();
-        await Cluster.WaitUntilBalancerRoutesToAllAsync(Cancellation);
         var prefix = NewKey("failover");
         await using var load = await StartWritingAsync(prefix);
         var primary = await KillPrimaryAsync();
@@ -59,8 +57,6 @@ public sealed class FailoverTests(ReplicatedAppFixture cluster) : ClusterTestBas
     [Fact]
     public async Task PrimaryHungPastTheFailoverThenResumed_RejoinsAsAReplica_AndNothingItDidAloneIsApplied()
     {
-        await RestoreTopologyAsync();
-        await Cluster.WaitUntilBalancerRoutesToAllAsync(Cancellation);
         var prefix = NewKey("hung-primary");
         var servers = await RedisServer.ListAsync(Cluster.App, await RedisPasswordAsync(), Cancellation);
         var hung = servers.Single(server => server.IsPrimary);
@@ -104,8 +100,6 @@ public sealed class FailoverTests(ReplicatedAppFixture cluster) : ClusterTestBas
     [Fact]
     public async Task ReplicaAndSentinelRestartedUnderWrites_CostNothing()
     {
-        await RestoreTopologyAsync();
-        await Cluster.WaitUntilBalancerRoutesToAllAsync(Cancellation);
         var prefix = NewKey("replica-restart");
         var replica = (await RedisServer.ListAsync(Cluster.App, await RedisPasswordAsync(), Cancellation)).First(server => !server.IsPrimary);
         await using var load = await StartWritingAsync(prefix);
@@ -190,8 +184,6 @@ public sealed class FailoverTests(ReplicatedAppFixture cluster) : ClusterTestBas
     [Fact]
     public async Task PromotedReplicaLacksAcknowledgedWrites_WhileABackendWasDown_NothingIsLostAndNoVersionReused()
     {
-        await RestoreTopologyAsync();
-        await Cluster.WaitUntilBalancerRoutesToAllAsync(Cancellation);
         var prefix = NewKey("promoted-lacks");
         var acknowledged = new List<(string Key, byte[] Value, string Version)>();
         var servers = await RedisServer.ListAsync(Cluster.App, await RedisPasswordAsync(), Cancellation);
@@ -299,6 +291,13 @@ public sealed class FailoverTests(ReplicatedAppFixture cluster) : ClusterTestBas
             ?? throw new InvalidOperationException("The Redis connection string has no password.");
 
     /// <summary>Starts every Redis server a previous test killed and waits until the primary has both replicas again.</summary>
+    /// <summary>The replicated topology whole again (one primary, two replicas online) before the backends are awaited.</summary>
+    protected override async Task PrepareClusterAsync()
+    {
+        await RestoreTopologyAsync();
+        await base.PrepareClusterAsync();
+    }
+
     private async Task RestoreTopologyAsync()
     {
         foreach (var resource in ReplicatedAppFixture.Servers.Where(Cluster.Resources.IsStopped))

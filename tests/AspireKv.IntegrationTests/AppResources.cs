@@ -73,8 +73,8 @@ public sealed class AppResources(DistributedApplication app)
     private string? StateOf(string resource) =>
         app.ResourceNotifications.TryGetCurrentState(resource, out var current) ? current.Snapshot.State?.Text : null;
 
-    /// <summary>A resource's state, exit code and last log lines, for the message of a failed start.</summary>
-    private async Task<string> DescribeAsync(string resource)
+    /// <summary>A resource's state, exit code and last log lines, for the message of a failed wait.</summary>
+    public async Task<string> DescribeAsync(string resource)
     {
         if (!app.ResourceNotifications.TryGetCurrentState(resource, out var current))
         {

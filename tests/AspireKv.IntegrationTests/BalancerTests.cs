@@ -71,7 +71,6 @@ public sealed class BalancerTests(GarnetAppFixture cluster) : ClusterTestBase(cl
     [Fact]
     public async Task Registry_WithoutTheSecretOrWithAWrongOne_Is401AndChangesNothing()
     {
-        await Cluster.WaitUntilBalancerRoutesToAllAsync(Cancellation);
         // A backend restarted by an earlier test registers on its next renewal: that must not land between the snapshots.
         await Eventually.HoldsAsync("every backend to be registered", ReplicationDeadline, async token =>
         {
@@ -110,7 +109,6 @@ public sealed class BalancerTests(GarnetAppFixture cluster) : ClusterTestBase(cl
     [Fact]
     public async Task Registry_ShowsEveryBackendWithHealthTrafficProbesAndLag()
     {
-        await Cluster.WaitUntilBalancerRoutesToAllAsync(Cancellation);
         await Eventually.HoldsAsync("every backend to report its replication state", ReplicationDeadline, async token =>
         {
             var backends = await Cluster.Registry.GetFromJsonAsync(KvRoutes.Registry, ContractsJsonContext.Default.IReadOnlyListRegisteredBackend, token);

@@ -17,7 +17,6 @@ public sealed class BrowserTests(GarnetAppFixture cluster) : ClusterTestBase(clu
     [Fact]
     public async Task Page_SetGetAndClusterPanel_FollowABackendGoingDown()
     {
-        await Cluster.WaitUntilBalancerRoutesToAllAsync(Cancellation);
         await WaitHealthyAsync("client");
         Assertions.SetDefaultExpectTimeout(Timeout);
         using var playwright = await Playwright.CreateAsync();

@@ -4,8 +4,11 @@ using AspireKv.Contracts;
 
 namespace AspireKv.IntegrationTests;
 
-/// <summary>What the integration test classes share: the running cluster and the ways to write and check.</summary>
-public abstract class ClusterTestBase(AspireKvAppFixture cluster)
+/// <summary>
+/// What the integration test classes share: the running cluster and the ways to write and check. Each test starts
+/// on the cluster as tests expect it, whatever the test before it (in the same shared app) stopped, killed or cut.
+/// </summary>
+public abstract class ClusterTestBase(AspireKvAppFixture cluster) : IAsyncLifetime
 {
     /// <summary>A generous bound for replication on a shared, noisy CI machine; the figures themselves are measured in bench/.</summary>
     protected static readonly TimeSpan ReplicationDeadline = TimeSpan.FromSeconds(10);
@@ -16,6 +19,17 @@ public abstract class ClusterTestBase(AspireKvAppFixture cluster)
     protected AspireKvAppFixture Cluster { get; } = cluster;
 
     protected static CancellationToken Cancellation => TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync() => await PrepareClusterAsync();
+
+    public ValueTask DisposeAsync()
+    {
+        GC.SuppressFinalize(this);
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Brings back what a previous test left stopped, and waits until the balancer routes to every backend.</summary>
+    protected virtual Task PrepareClusterAsync() => Cluster.WaitUntilBalancerRoutesToAllAsync(Cancellation);
 
     /// <summary>A key no other test uses.</summary>
     protected static string NewKey(string test) => $"{test}-{Guid.NewGuid():N}";
@@ -99,7 +113,15 @@ public abstract class ClusterTestBase(AspireKvAppFixture cluster)
             var states = new List<string>();
             foreach (var backend in names)
             {
-                states.Add($"{backend}: {await Cluster.Admin(backend).GetStringAsync(KvRoutes.AdminStatus, Cancellation)} {await Cluster.Admin(backend).GetStringAsync(KvRoutes.AdminDigest, Cancellation)}");
+                try
+                {
+                    states.Add($"{backend}: {await Cluster.Admin(backend).GetStringAsync(KvRoutes.AdminStatus, Cancellation)} {await Cluster.Admin(backend).GetStringAsync(KvRoutes.AdminDigest, Cancellation)}");
+                }
+                catch (HttpRequestException unreachable)
+                {
+                    // A backend that does not answer at all: what the orchestrator knows of it (exited? with which code?) is the diagnosis.
+                    states.Add($"{backend}: unreachable ({unreachable.Message}). {await Cluster.Resources.DescribeAsync(backend)}");
+                }
             }
 
             throw new TimeoutException($"{exception.Message}{Environment.NewLine}{string.Join(Environment.NewLine, states)}", exception);

@@ -55,7 +55,6 @@ public sealed class DashboardCommandTests(GarnetAppFixture cluster) : ClusterTes
     public async Task HangAndResume_TheBalancerTakesTheBackendOutAndBack()
     {
         const string backend = "backend-1";
-        await Cluster.WaitUntilBalancerRoutesToAllAsync(Cancellation);
         try
         {
             await Cluster.Resources.ExecuteCommandAsync(backend, "hang", Cancellation);
@@ -75,7 +74,6 @@ public sealed class DashboardCommandTests(GarnetAppFixture cluster) : ClusterTes
     public async Task Crash_KillsTheBackendAndStartBringsItBack()
     {
         const string backend = "backend-3";
-        await Cluster.WaitUntilBalancerRoutesToAllAsync(Cancellation);
 
         await Cluster.Resources.ExecuteCommandAsync(backend, "crash", Cancellation);
         await Cluster.Resources.WaitUntilStoppedAsync(backend, Cancellation);
@@ -86,7 +84,6 @@ public sealed class DashboardCommandTests(GarnetAppFixture cluster) : ClusterTes
     [Fact]
     public async Task RestartEmpty_RedisLosesEverythingAndTheBackendsRestoreIt()
     {
-        await Cluster.WaitUntilBalancerRoutesToAllAsync(Cancellation);
         var written = await WriteKeysAsync(NewKey(nameof(RestartEmpty_RedisLosesEverythingAndTheBackendsRestoreIt)), count: 10);
         foreach (var (key, _) in written)
         {

@@ -36,7 +36,6 @@ public sealed class MalformedRequestTests(GarnetAppFixture cluster) : ClusterTes
     [MemberData(nameof(Targets))]
     public async Task TruncatedBody_Is4xxAndWritesNothing(string target)
     {
-        await Cluster.WaitUntilBalancerRoutesToAllAsync(Cancellation);
         var key = NewKey(nameof(TruncatedBody_Is4xxAndWritesNothing));
         var status = await SendRawAsync(target, Encoding.ASCII.GetBytes($"PUT {KvRoutes.Key(key)} HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nonly this"), closeAfterSending: true);
 

@@ -19,7 +19,6 @@ public abstract class ReplicationScenarios(AspireKvAppFixture cluster) : Cluster
     [Fact]
     public async Task ConditionalWrites_AreCheckedAtomicallyWhicheverBackendServes()
     {
-        await Cluster.WaitUntilBalancerRoutesToAllAsync(Cancellation);
         var key = NewKey(nameof(ConditionalWrites_AreCheckedAtomicallyWhicheverBackendServes));
 
         using var created = await SendAsync("backend-1", HttpMethod.Put, key, "first", ("If-None-Match", "*"));
@@ -52,7 +51,6 @@ public abstract class ReplicationScenarios(AspireKvAppFixture cluster) : Cluster
     [Fact]
     public async Task ConcurrentWritesOfOneKey_AreOrderedOnce_AndEveryCopyAgrees()
     {
-        await Cluster.WaitUntilBalancerRoutesToAllAsync(Cancellation);
         var prefix = NewKey(nameof(ConcurrentWritesOfOneKey_AreOrderedOnce_AndEveryCopyAgrees));
         var expected = new Dictionary<string, (long Version, string Value)>();
 
@@ -142,7 +140,6 @@ public abstract class ReplicationScenarios(AspireKvAppFixture cluster) : Cluster
     [Fact]
     public async Task SessionAndStrongReads_OnAnotherBackend_AlwaysSeeTheWrite()
     {
-        await Cluster.WaitUntilBalancerRoutesToAllAsync(Cancellation);
         var prefix = NewKey(nameof(SessionAndStrongReads_OnAnotherBackend_AlwaysSeeTheWrite));
         for (var i = 0; i < 30; i++)
         {
@@ -167,7 +164,6 @@ public abstract class ReplicationScenarios(AspireKvAppFixture cluster) : Cluster
     [Fact]
     public async Task RetriedWriteWithIdempotencyKey_IsAppliedOnce()
     {
-        await Cluster.WaitUntilBalancerRoutesToAllAsync(Cancellation);
         var key = NewKey(nameof(RetriedWriteWithIdempotencyKey_IsAppliedOnce));
         var idempotencyKey = Guid.NewGuid().ToString("N");
 
@@ -197,7 +193,6 @@ public abstract class ReplicationScenarios(AspireKvAppFixture cluster) : Cluster
     public async Task BackendKilledDuringWrites_EveryAcknowledgedWriteSurvivesAndReplicasConverge()
     {
         const string victim = "backend-2";
-        await Cluster.WaitUntilBalancerRoutesToAllAsync(Cancellation);
         var prefix = NewKey(nameof(BackendKilledDuringWrites_EveryAcknowledgedWriteSurvivesAndReplicasConverge));
         var status = await Cluster.Admin(victim).GetFromJsonAsync(KvRoutes.AdminStatus, ContractsJsonContext.Default.NodeStatus, Cancellation);
 
@@ -285,7 +280,6 @@ public abstract class ReplicationScenarios(AspireKvAppFixture cluster) : Cluster
     [Fact]
     public async Task RedisRestartedWithItsData_ClusterResumesWithEveryWrite()
     {
-        await Cluster.WaitUntilBalancerRoutesToAllAsync(Cancellation);
         var before = await WriteKeysAsync(NewKey(nameof(RedisRestartedWithItsData_ClusterResumesWithEveryWrite)), count: 20);
 
         await Cluster.Resources.ExecuteCommandAsync(Cluster.RedisServerResource, KnownResourceCommands.RestartCommand, Cancellation);
@@ -298,7 +292,6 @@ public abstract class ReplicationScenarios(AspireKvAppFixture cluster) : Cluster
     [Fact]
     public async Task RedisRestartedEmpty_NoAcknowledgedWriteIsLost()
     {
-        await Cluster.WaitUntilBalancerRoutesToAllAsync(Cancellation);
         var before = await WriteKeysAsync(NewKey(nameof(RedisRestartedEmpty_NoAcknowledgedWriteIsLost)), count: 20);
         foreach (var (key, _) in before)
         {
@@ -327,7 +320,6 @@ public abstract class ReplicationScenarios(AspireKvAppFixture cluster) : Cluster
     public async Task NewBackend_JoiningARunningCluster_StartsEmptyCatchesUpAndGetsTraffic()
     {
         const string newcomer = AspireKvAppFixture.StandbyBackend;
-        await Cluster.WaitUntilBalancerRoutesToAllAsync(Cancellation);
         var written = await WriteKeysAsync(NewKey(nameof(NewBackend_JoiningARunningCluster_StartsEmptyCatchesUpAndGetsTraffic)), count: 30);
         try
         {
@@ -352,7 +344,6 @@ public abstract class ReplicationScenarios(AspireKvAppFixture cluster) : Cluster
     [Fact]
     public async Task Peers_EveryBackendSeesTheOthersAliveAndCaughtUp()
     {
-        await Cluster.WaitUntilBalancerRoutesToAllAsync(Cancellation);
         foreach (var backend in AspireKvAppFixture.BackendNames)
         {
             await Eventually.HoldsAsync($"{backend} to see every peer alive", ReplicationDeadline, async token =>

@@ -44,7 +44,6 @@ public sealed class SecurityTests(GarnetAppFixture cluster) : ClusterTestBase(cl
     [Fact]
     public async Task ForgedReplicationMessage_PublishedIntoRedis_IsAppliedNowhere()
     {
-        await Cluster.WaitUntilBalancerRoutesToAllAsync(Cancellation);
         var forgedKey = NewKey("forged");
         await using var redis = await ConnectionMultiplexer.ConnectAsync(await Cluster.RedisConnectionStringAsync(Cancellation));
 

@@ -11,7 +11,6 @@ public sealed class WatchTests(GarnetAppFixture cluster) : ClusterTestBase(clust
     [Fact]
     public async Task ChangeThroughOneBackend_ArrivesOnAWatchHeldOnAnother()
     {
-        await Cluster.WaitUntilBalancerRoutesToAllAsync(Cancellation);
         var prefix = NewKey("watched");
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Cancellation);
         deadline.CancelAfter(TimeSpan.FromSeconds(60));
@@ -36,7 +35,6 @@ public sealed class WatchTests(GarnetAppFixture cluster) : ClusterTestBase(clust
     [Fact]
     public async Task WatchResumedFromAVersion_OnAnotherBackend_ReceivesEverythingAfterIt()
     {
-        await Cluster.WaitUntilBalancerRoutesToAllAsync(Cancellation);
         var prefix = NewKey("resumed");
         var versions = new List<long>();
         for (var i = 0; i < 6; i++)
