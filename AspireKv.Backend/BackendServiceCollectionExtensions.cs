@@ -77,8 +77,12 @@ internal static class BackendServiceCollectionExtensions
         services.AddProblemDetails();
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, ContractsJsonContext.Default));
         services.Configure<ExceptionHandlerOptions>(handler =>
-            // A malformed request (bad framing, a body over Kestrel's limit) is the client's error, not a 500.
-            handler.StatusCodeSelector = exception => exception is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError);
+        {
+            // A malformed request (bad framing, a body cut short or over Kestrel's limit) is the client's error, not a
+            // 500, and not a server failure to log as one: a client that gives up mid-body is answered and forgotten.
+            handler.StatusCodeSelector = exception => exception is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError;
+            handler.SuppressDiagnosticsCallback = context => context.Exception is BadHttpRequestException;
+        });
         return builder;
     }
 }

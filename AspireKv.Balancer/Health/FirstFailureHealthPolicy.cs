@@ -1,3 +1,4 @@
+using AspireKv.Balancer.Proxy;
 using Yarp.ReverseProxy.Forwarder;
 using Yarp.ReverseProxy.Health;
 using Yarp.ReverseProxy.Model;
@@ -5,10 +6,13 @@ using Yarp.ReverseProxy.Model;
 namespace AspireKv.Balancer.Health;
 
 /// <summary>
-/// Passive health: a backend is taken out on its first transport failure (refused, reset, timed out),
+/// Passive health: a backend is taken out on its first transport failure (refused, reset, a read timed out),
 /// not after a failure rate over a window as YARP's built-in policy does, because one refused connection
 /// already says the process is gone. It stays out for the cluster's reactivation period; then the active
-/// probes decide again.
+/// probes decide again. A write that timed out says nothing about the backend: it waits on Redis, and while the
+/// Redis primary hangs every backend's writes wait alike; taking each backend out for that left no backend for
+/// the reads they could all still serve. A read waits on nothing for longer than the balancer does, so its
+/// timeout does say the backend is stuck.
 /// </summary>
 internal sealed class FirstFailureHealthPolicy(IDestinationHealthUpdater healthUpdater) : IPassiveHealthCheckPolicy
 {
@@ -23,7 +27,7 @@ internal sealed class FirstFailureHealthPolicy(IDestinationHealthUpdater healthU
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(cluster);
         ArgumentNullException.ThrowIfNull(destination);
-        if (!IsDestinationFailure(context.GetForwarderErrorFeature()?.Error))
+        if (!IsDestinationFailure(context.GetForwarderErrorFeature()?.Error, context.Request.Method))
         {
             return;
         }
@@ -32,11 +36,14 @@ internal sealed class FirstFailureHealthPolicy(IDestinationHealthUpdater healthU
         healthUpdater.SetPassive(cluster, destination, DestinationHealth.Unhealthy, period);
     }
 
-    /// <summary>True for errors that say the backend failed, not the client (a client that hung up says nothing about the backend).</summary>
-    public static bool IsDestinationFailure(ForwarderError? error) => error is
+    /// <summary>True for errors that say the backend failed, not the client (a client that hung up says nothing about the backend) nor Redis.</summary>
+    public static bool IsDestinationFailure(ForwarderError? error, string method) => error switch
+    {
+        ForwarderError.RequestTimedOut => RetryDecision.IsRead(method),
         ForwarderError.Request or
-        ForwarderError.RequestTimedOut or
         ForwarderError.RequestBodyDestination or
         ForwarderError.ResponseHeaders or
-        ForwarderError.ResponseBodyDestination;
+        ForwarderError.ResponseBodyDestination => true,
+        _ => false,
+    };
 }

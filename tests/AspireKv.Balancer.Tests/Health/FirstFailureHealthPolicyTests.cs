@@ -21,9 +21,9 @@ public sealed class FirstFailureHealthPolicyTests
 
     private readonly DestinationState _destination = new("http://localhost:5001/");
 
-    private static DefaultHttpContext ContextWith(ForwarderError? error)
+    private static DefaultHttpContext ContextWith(ForwarderError? error, string method = "GET")
     {
-        var context = new DefaultHttpContext();
+        var context = new DefaultHttpContext { Request = { Method = method } };
         if (error is { } value)
         {
             context.Features.Set<IForwarderErrorFeature>(new ErrorFeature(value));
@@ -43,6 +43,27 @@ public sealed class FirstFailureHealthPolicyTests
         var update = Assert.Single(_updater.Passive);
         Assert.Equal(DestinationHealth.Unhealthy, update.Health);
         Assert.Equal(Reactivation, update.Period);
+    }
+
+    [Theory]
+    [InlineData(ForwarderError.Request)]
+    [InlineData(ForwarderError.ResponseHeaders)]
+    public void RequestProxied_WriteTransportFailure_MarksUnhealthy(ForwarderError error)
+    {
+        new FirstFailureHealthPolicy(_updater).RequestProxied(ContextWith(error, "PUT"), _cluster, _destination);
+
+        Assert.Equal(DestinationHealth.Unhealthy, Assert.Single(_updater.Passive).Health);
+    }
+
+    [Theory]
+    [InlineData("PUT")]
+    [InlineData("DELETE")]
+    public void RequestProxied_WriteTimedOut_ChangesNothing(string method)
+    {
+        // Waiting on a hung Redis primary, as every backend's writes do: not the backend's fault.
+        new FirstFailureHealthPolicy(_updater).RequestProxied(ContextWith(ForwarderError.RequestTimedOut, method), _cluster, _destination);
+
+        Assert.Empty(_updater.Passive);
     }
 
     [Theory]
