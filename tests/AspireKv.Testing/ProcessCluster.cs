@@ -311,6 +311,7 @@ public sealed class ProcessCluster(string repositoryRoot, string configuration =
             UseShellExecute = false,
         };
         // Timestamps on the services' console logs, so they line up with the Redis servers' and the fault history's.
+        start.Environment["Logging__Console__FormatterName"] = "simple"; // its options are read only with a name
         start.Environment["Logging__Console__FormatterOptions__TimestampFormat"] = "HH:mm:ss.fff ";
         start.Environment["Logging__Console__FormatterOptions__UseUtcTimestamp"] = "true";
         foreach (var (name, value) in environment)
