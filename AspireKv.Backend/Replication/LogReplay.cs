@@ -11,24 +11,29 @@ internal static class LogReplay
     /// were applied, or null when the log no longer reaches back to the first missing version (it was trimmed),
     /// in which case only a full reload of the durable copy can catch up.
     /// </summary>
+    /// <remarks>
+    /// The replica's applied version is read once per round: messages keep arriving while the log is read, so two
+    /// readings can differ, and a range asked from the second while the loop was let in by the first can begin past
+    /// the head, come back empty and look like a trimmed log (a needless full reload, and 504s for the writes in flight).
+    /// </remarks>
     public static async Task<int?> FillAsync(
-        Replica replica,
+        Func<long> appliedVersion,
         long upTo,
         int batchSize,
         Func<long, long, int, Task<IReadOnlyList<ReplicationEntry>>> readRange,
         Action<ReplicationEntry> apply)
     {
-        ArgumentNullException.ThrowIfNull(replica);
+        ArgumentNullException.ThrowIfNull(appliedVersion);
         ArgumentNullException.ThrowIfNull(readRange);
         ArgumentNullException.ThrowIfNull(apply);
         var filled = 0;
-        while (replica.AppliedVersion < upTo)
+        for (var applied = appliedVersion(); applied < upTo; applied = appliedVersion())
         {
-            var from = replica.AppliedVersion + 1;
+            var from = applied + 1;
             var batch = await readRange(from, upTo, batchSize).ConfigureAwait(false);
-            if (batch.Count == 0 || batch[0].Version > replica.AppliedVersion + 1)
+            if (batch.Count == 0 || batch[0].Version > from)
             {
-                if (replica.AppliedVersion >= from)
+                if (appliedVersion() >= from)
                 {
                     continue; // the channel delivered it meanwhile
                 }

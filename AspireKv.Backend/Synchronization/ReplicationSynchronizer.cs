@@ -239,7 +239,7 @@ internal sealed class ReplicationSynchronizer(
     private async Task<bool> FillFromLogAsync(long upTo, string? server, CancellationToken cancellationToken)
     {
         var filled = await LogReplay.FillAsync(
-            replica,
+            () => replica.AppliedVersion,
             upTo,
             _options.CatchUpBatchSize,
             (from, to, limit) => log.ReadRangeAsync(from, to, limit, server, cancellationToken),

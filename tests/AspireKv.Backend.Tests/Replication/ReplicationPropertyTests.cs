@@ -73,7 +73,7 @@ public sealed class ReplicationPropertyTests
     // What ReplicationSynchronizer does after a gap or at a check: the log, or the durable copy if the log is too short.
     private static void CatchUp(Replica replica, long head, List<ReplicationEntry> recentLog, List<ReplicationEntry> durableCopy, int batchSize)
     {
-        var filled = LogReplay.FillAsync(replica, head, batchSize, ReadRange, entry => replica.Apply(entry)).GetAwaiter().GetResult();
+        var filled = LogReplay.FillAsync(() => replica.AppliedVersion, head, batchSize, ReadRange, entry => replica.Apply(entry)).GetAwaiter().GetResult();
         if (filled is null)
         {
             foreach (var entry in durableCopy)
