@@ -20,6 +20,9 @@ public static class ReplicatedRedisConfig
     // Chosen for a small cluster on one machine: a primary silent for 1 s is down (Sentinel's default is 30 s), two
     // Sentinels must agree, and a failover that stalls is retried after 3 s.
     private const int DownAfterMilliseconds = 1000;
+
+    /// <summary>How long a primary must be silent before the Sentinels call it down: no failover ends sooner.</summary>
+    public static readonly TimeSpan DownAfter = TimeSpan.FromMilliseconds(DownAfterMilliseconds);
     private const int FailoverTimeoutMilliseconds = 3000;
     private const int Quorum = 2;
 

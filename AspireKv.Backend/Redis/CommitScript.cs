@@ -25,7 +25,8 @@ internal static class CommitScript
     /// The idempotency record holds 'version:fingerprint' for a commit and 'code/version:fingerprint' for a write its
     /// condition refused (code 3, the version then current) or a delete of an absent key (code 2); one in any other shape
     /// cannot show that a retry is the same write, so it is refused as a reused key.
-    /// Returns {code, version}, the code a <see cref="CommitStatus"/> value.
+    /// Returns {code, version}, the code a <see cref="CommitStatus"/> value; a commit adds the replication id of the
+    /// server that ran it ('' unless behind Sentinel), for <see cref="PrimaryConfirmation"/>.
     /// </summary>
     /// <remarks>
     /// A replica promoted since the epoch started has a replication id of its own (Redis gives a server a new one when
@@ -40,9 +41,13 @@ internal static class CommitScript
     public const string Source = """
         local epoch = redis.call('GET', KEYS[4])
         if not epoch then return {4, 0} end
-        if ARGV[10] == '1' and redis.call('GET', KEYS[6]) ~= string.match(redis.call('INFO', 'replication'), 'master_replid:(%x+)') then
-          redis.call('DEL', KEYS[4])
-          return {4, 0}
+        local server = ''
+        if ARGV[10] == '1' then
+          server = string.match(redis.call('INFO', 'replication'), 'master_replid:(%x+)') or ''
+          if redis.call('GET', KEYS[6]) ~= server then
+            redis.call('DEL', KEYS[4])
+            return {4, 0}
+          end
         end
         if epoch ~= ARGV[9] then return {7, 0} end
         local head = tonumber(redis.call('GET', KEYS[1]) or '0')
@@ -91,6 +96,6 @@ internal static class CommitScript
         redis.call('ZADD', KEYS[3], version, message)
         redis.call('ZREMRANGEBYRANK', KEYS[3], 0, -(tonumber(ARGV[3]) + 1))
         if KEYS[5] ~= '' then redis.call('SET', KEYS[5], string.format('%d', version) .. ':' .. ARGV[8], 'EX', tonumber(ARGV[7])) end
-        return {1, version}
+        return {1, version, server}
         """;
 }

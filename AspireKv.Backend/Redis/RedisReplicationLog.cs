@@ -18,6 +18,8 @@ internal sealed class RedisReplicationLog(
     IOptions<ReplicationOptions> options,
     ReplicationSigner signer,
     ReplicationMetrics metrics,
+    PrimaryConfirmation confirmation,
+    TimeProvider time,
     ILogger<RedisReplicationLog> logger) : IReplicationLog
 {
     private static readonly string[] TransientServerErrors = ["LOADING", "BUSY", "MASTERDOWN", "TRYAGAIN", "READONLY", "NOREPLICAS", "SERVERCHANGED"];
@@ -25,6 +27,7 @@ internal sealed class RedisReplicationLog(
     private readonly RedisReplicationKeys _keys = new(options.Value.KeyPrefix);
     private readonly PrimaryRediscovery _rediscovery = new(redis);
     private readonly int _logLength = options.Value.LogLength;
+    private readonly TimeSpan _confirmAfter = options.Value.PrimaryConfirmationAfter;
 
     private IDatabase Database => redis.GetDatabase();
 
@@ -36,6 +39,7 @@ internal sealed class RedisReplicationLog(
     {
         ArgumentNullException.ThrowIfNull(request);
         RedisKey idempotency = request.IdempotencyKey is { } idempotencyKey ? _keys.Idempotency(idempotencyKey) : string.Empty;
+        var sent = time.GetTimestamp();
         var (answer, acknowledgements) = await Guard(() => commits.EvaluateAsync(
             CommitScript.Source,
             [_keys.Sequence, _keys.DurableCopy, _keys.RecentLog, _keys.Epoch, idempotency, _keys.EpochPrimary],
@@ -67,6 +71,17 @@ internal sealed class RedisReplicationLog(
             throw new ReplicationUnavailableException(
                 $"Redis settled the write ({status}, version {version}) but only {acknowledgements} of the {commits.RequiredAcks} replicas required confirmed it in time.",
                 new TimeoutException("WAIT"),
+                outcomeUnknown: true);
+        }
+
+        if (status is CommitStatus.Committed or CommitStatus.Replayed && commits.FollowsFailovers && time.GetElapsedTime(sent) >= _confirmAfter
+            && !await confirmation.IsOnlyPrimaryAsync(result.Length > 2 ? result[2].ToString() : string.Empty).ConfigureAwait(false))
+        {
+            // Answered late, by a server that another has replaced as the primary meanwhile: the replicas that confirmed
+            // it may drop it as they follow the new primary. Not published, so no backend serves it.
+            throw new ReplicationUnavailableException(
+                $"Version {version} was settled on a server that is no longer the only primary; whether it survived the failover is not known.",
+                new TimeoutException("failover"),
                 outcomeUnknown: true);
         }
 

@@ -14,8 +14,8 @@ internal sealed class RedisServersMonitor(
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(2);
 
     // A plain script, not INFO itself: StackExchange.Redis sends INFO only on connections made with allowAdmin, and it
-    // carries no shebang, so that Garnet runs it too.
-    private const string ReadReplication = "return redis.call('INFO', 'replication')";
+    // carries no shebang, so that Garnet runs it too (and a replica, which runs a script that writes nothing).
+    internal const string ReadReplication = "return redis.call('INFO', 'replication')";
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

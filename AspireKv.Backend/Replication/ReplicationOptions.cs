@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using AspireKv.Contracts;
 
 namespace AspireKv.Backend.Replication;
 
@@ -32,6 +33,15 @@ internal sealed class ReplicationOptions
     /// <summary>How long a write waits for <see cref="MinReplicaAcks"/> replicas before it is answered "outcome unknown".</summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "00:00:10")]
     public TimeSpan ReplicaAckTimeout { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Behind Sentinel, a commit answered after this long is acknowledged only once no other server answers as the
+    /// primary: it may have been queued in a primary that hung past a failover and run there when it resumed, where
+    /// replicas not yet moved to the new primary can still confirm it. The Sentinels' down-after time, since no
+    /// failover ends sooner.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
+    public TimeSpan PrimaryConfirmationAfter { get; set; } = ReplicatedRedisConfig.DownAfter;
 
     /// <summary>How many recent writes the log keeps for replicas that missed messages.</summary>
     [Range(100, 10_000_000)]

@@ -8,6 +8,7 @@ using AspireKv.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using StackExchange.Redis;
 
 namespace AspireKv.Backend.Tests.Replication;
@@ -541,9 +542,12 @@ public abstract class RedisReplicationLogContractTests(RedisServerKind server) :
 
     private protected int ServerPort => _server!.Port;
 
+    // confirmationServers: the servers asked whether another answers as the primary (the log's own when null).
     private protected async Task<IReplicationLog[]> CreateLogsAsync(
-        string prefix, int count, int logLength = 1_000, int requiredAcks = 0, string? connectionString = null, bool followsFailovers = false)
+        string prefix, int count, int logLength = 1_000, int requiredAcks = 0, string? connectionString = null, bool followsFailovers = false,
+        IConnectionMultiplexer? confirmationServers = null, TimeProvider? time = null)
     {
+        time ??= TimeProvider.System;
         connectionString ??= _server!.ConnectionString;
         var options = Options.Create(new ReplicationOptions { KeyPrefix = prefix, LogLength = logLength });
         var logs = new IReplicationLog[count];
@@ -566,7 +570,9 @@ public abstract class RedisReplicationLogContractTests(RedisServerKind server) :
                 _publishers.Add(commits);
             }
 
-            logs[i] = new RedisReplicationLog(connection, commits, publisher, options, new ReplicationSigner("contract key"), metrics, NullLogger<RedisReplicationLog>.Instance);
+            logs[i] = new RedisReplicationLog(
+                connection, commits, publisher, options, new ReplicationSigner("contract key"), metrics,
+                new PrimaryConfirmation(confirmationServers ?? connection, time), time, NullLogger<RedisReplicationLog>.Instance);
         }
 
         await logs[0].TryCompleteRestoreAsync("first", TestContext.Current.CancellationToken);
@@ -704,6 +710,33 @@ public sealed class RedisServerReplicationLogContractTests() : RedisReplicationL
         Assert.Equal(Epochs.GenerationOf(epoch) + 1, Epochs.GenerationOf(next));
         Assert.False((await promoted.ReadStateAsync(Cancellation)).PrimaryChanged);
         Assert.Equal(new CommitResult(CommitStatus.Committed, 2), await SetAsync(promoted, "k", "after the restore"));
+    }
+
+    [Fact]
+    public async Task Commit_AnsweredLate_WhileAnotherServerAnswersAsPrimary_IsOutcomeUnknownAndNotPublished()
+    {
+        var prefix = $"contract-{Guid.NewGuid():N}";
+        // A promoted replica: a primary of its own, with another replication id.
+        await using var promoted = await LocalRedisServer.StartAsync(RedisServerKind.RedisServer, Cancellation);
+        await using var servers = await ConnectionMultiplexer.ConnectAsync($"{ConnectionString},{promoted.ConnectionString}");
+        // Every reading of the clock is 2 s after the last: each commit looks answered after the Sentinels' down-after time.
+        var slow = new FakeTimeProvider { AutoAdvanceAmount = TimeSpan.FromSeconds(2) };
+        var late = (await CreateLogsAsync(prefix, 1, followsFailovers: true, confirmationServers: servers, time: slow))[0];
+        var alone = (await CreateLogsAsync(prefix, 1, followsFailovers: true, time: slow))[0];
+        var delivered = new List<long>();
+        await alone.SubscribeAsync(entry => { lock (delivered) { delivered.Add(entry.Version); } }, () => { }, Cancellation);
+
+        var lost = await Assert.ThrowsAsync<ReplicationUnavailableException>(() => SetAsync(late, "k", "committed on a demoted primary"));
+        var kept = await SetAsync(alone, "k", "committed on the only primary");
+
+        Assert.True(lost.OutcomeUnknown);
+        Assert.Equal(CommitStatus.Committed, kept.Status);
+        // The message of the kept commit arrives; the one before it, answered 504, was never sent.
+        await Eventually(() => { lock (delivered) { return Task.FromResult(delivered.Contains(kept.Version) ? "arrived" : null); } });
+        lock (delivered)
+        {
+            Assert.Equal([kept.Version], delivered);
+        }
     }
 
     [Fact]
