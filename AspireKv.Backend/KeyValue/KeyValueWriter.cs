@@ -50,6 +50,16 @@ internal sealed class KeyValueWriter(
             entry = new ReplicationEntry(result.Version, request.Kind, request.Key, request.Value, node.Name, traceParent, epoch);
         }
 
+        if (status.MemoryTurnover != turnover)
+        {
+            // A restore or a reload began while the commit was out: its answer can arrive late (commands queued in a
+            // primary hung past a failover run when it resumes, and a replica not yet moved to the new primary can
+            // confirm them), after this backend had already written its memory back without the write, which the new
+            // primary may never have had. Not applied either: the reload would drop it again, and local reads
+            // meanwhile would serve a version the new history may give to another write.
+            throw LateCommit(entry.Version);
+        }
+
         using (ReplicationTracing.StartProcess(entry, node.Name, "local"))
         {
             replica.Apply(entry);
@@ -57,18 +67,17 @@ internal sealed class KeyValueWriter(
 
         if (status.MemoryTurnover != turnover)
         {
-            // A restore or a reload began while the commit was out: its answer can arrive late (commands queued in a
-            // primary hung past a failover run when it resumes, and a replica not yet moved to the new primary can
-            // confirm them), after this backend had already written its memory back without the write, which the new
-            // primary may never have had. Applied first, then checked: a restore that begins after the check finds
-            // the write in memory and writes it back.
-            throw new ReplicationUnavailableException(
-                $"Version {entry.Version} was committed while this backend was restoring or reloading Redis's copy; whether it survived is not known.",
-                new TimeoutException("restore"),
-                outcomeUnknown: true);
+            // Checked again once applied: a restore that begins after this finds the write in memory and writes it
+            // back; one that began in between may have passed its key already.
+            throw LateCommit(entry.Version);
         }
 
         metrics.Committed();
         return new CommitResult(CommitStatus.Committed, entry.Version);
     }
+
+    private static ReplicationUnavailableException LateCommit(long version) => new(
+        $"Version {version} was committed while this backend was restoring or reloading Redis's copy; whether it survived is not known.",
+        new TimeoutException("restore"),
+        outcomeUnknown: true);
 }

@@ -7,6 +7,10 @@ public sealed class LogReplayTests
     private static ReplicationEntry Entry(long version) =>
         new(version, ChangeKind.Set, $"log-replay-{version}", [(byte)version], "backend-1", null, null);
 
+    // The log read synchronously, in batches larger than any test's range.
+    private static Task<int?> FillAsync(Func<long> appliedVersion, long upTo, Func<long, long, IReadOnlyList<ReplicationEntry>> readRange, Action<ReplicationEntry> apply) =>
+        LogReplay.FillAsync(appliedVersion, upTo, batchSize: 10, (from, to, _) => Task.FromResult(readRange(from, to)), apply);
+
     [Fact]
     public async Task FillAsync_AppliedVersionAdvancingBetweenReadings_IsNotATrimmedLog()
     {
@@ -15,14 +19,13 @@ public sealed class LogReplayTests
         var asked = new List<(long From, long To)>();
         var log = new[] { Entry(1), Entry(2), Entry(3) };
 
-        var filled = await LogReplay.FillAsync(
+        var filled = await FillAsync(
             () => readings.Count > 1 ? readings.Dequeue() : readings.Peek(),
             upTo: 3,
-            batchSize: 10,
-            (from, to, limit) =>
+            (from, to) =>
             {
                 asked.Add((from, to));
-                return Task.FromResult<IReadOnlyList<ReplicationEntry>>([.. log.Where(e => e.Version >= from && e.Version <= to).Take(limit)]);
+                return [.. log.Where(e => e.Version >= from && e.Version <= to)];
             },
             _ => { });
 
@@ -34,12 +37,7 @@ public sealed class LogReplayTests
     public async Task FillAsync_FirstMissingVersionNotInTheLog_IsNull()
     {
         var applied = 1L;
-        var filled = await LogReplay.FillAsync(
-            () => applied,
-            upTo: 4,
-            batchSize: 10,
-            (from, to, limit) => Task.FromResult<IReadOnlyList<ReplicationEntry>>([Entry(3), Entry(4)]),
-            entry => applied = entry.Version);
+        var filled = await FillAsync(() => applied, upTo: 4, (_, _) => [Entry(3), Entry(4)], entry => applied = entry.Version);
 
         Assert.Null(filled);
     }
@@ -49,14 +47,13 @@ public sealed class LogReplayTests
     {
         // Version 2 is trimmed from the log, but the channel delivered it while the log was read.
         var applied = 1L;
-        var filled = await LogReplay.FillAsync(
+        var filled = await FillAsync(
             () => applied,
             upTo: 3,
-            batchSize: 10,
-            (from, to, limit) =>
+            (_, _) =>
             {
                 applied = Math.Max(applied, 2);
-                return Task.FromResult<IReadOnlyList<ReplicationEntry>>([Entry(3)]);
+                return [Entry(3)];
             },
             entry => applied = Math.Max(applied, entry.Version));
 
