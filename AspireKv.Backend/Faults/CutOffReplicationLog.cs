@@ -7,7 +7,7 @@ namespace AspireKv.Backend.Faults;
 /// The replication log as a backend cut off from Redis sees it: while <see cref="RedisFaultSwitch"/> is cut,
 /// every call fails as an unreachable Redis would, and every entry that arrives is lost. The log underneath
 /// never knows about the simulation. A call already under way when the cut comes finishes, as one already on the
-/// wire would with a real cut; a commit that finishes that way is still published.
+/// wire would with a real cut.
 /// </summary>
 internal sealed class CutOffReplicationLog(IReplicationLog inner, RedisFaultSwitch faults) : IReplicationLog
 {
@@ -17,6 +17,15 @@ internal sealed class CutOffReplicationLog(IReplicationLog inner, RedisFaultSwit
     {
         faults.ThrowIfCutOff();
         return inner.CommitAsync(request, body, highestKnownVersion, writerEpoch, cancellationToken);
+    }
+
+    public void Publish(long version, byte[] body)
+    {
+        // Lost on the way while cut, as a message sent over a cut link; peers read it back from the log.
+        if (!faults.CutOff)
+        {
+            inner.Publish(version, body);
+        }
     }
 
     public Task<ClusterState> ReadStateAsync(CancellationToken cancellationToken)

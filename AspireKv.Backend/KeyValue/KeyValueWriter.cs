@@ -22,12 +22,13 @@ internal sealed class KeyValueWriter(
     {
         ArgumentNullException.ThrowIfNull(request);
         ReplicationEntry entry;
+        byte[] body;
         var turnover = status.MemoryTurnover;
         using (var publish = ReplicationTracing.StartPublish(request.Kind))
         {
             var traceParent = (publish ?? Activity.Current)?.Id;
             var epoch = status.Epoch;
-            var body = ReplicationMessageCodec.EncodeBody(request.Kind, request.Key, request.Value, node.Name, traceParent, epoch);
+            body = ReplicationMessageCodec.EncodeBody(request.Kind, request.Key, request.Value, node.Name, traceParent, epoch);
             var result = await log.CommitAsync(request, body, status.HeadVersion, epoch, cancellationToken).ConfigureAwait(false);
             if (result.Status is CommitStatus.RecoveryNeeded or CommitStatus.StaleEpoch)
             {
@@ -72,6 +73,8 @@ internal sealed class KeyValueWriter(
             throw LateCommit(entry.Version);
         }
 
+        // Commit, wait, check, then publish: a peer never serves a write its writer did not acknowledge.
+        log.Publish(entry.Version, body);
         metrics.Committed();
         return new CommitResult(CommitStatus.Committed, entry.Version);
     }

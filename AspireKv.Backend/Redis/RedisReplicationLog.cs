@@ -78,16 +78,11 @@ internal sealed class RedisReplicationLog(
             && !await confirmation.IsOnlyPrimaryAsync(result.Length > 2 ? result[2].ToString() : string.Empty).ConfigureAwait(false))
         {
             // Answered late, by a server that another has replaced as the primary meanwhile: the replicas that confirmed
-            // it may drop it as they follow the new primary. Not published, so no backend serves it.
+            // it may drop it as they follow the new primary.
             throw new ReplicationUnavailableException(
                 $"Version {version} was settled on a server that is no longer the only primary; whether it survived the failover is not known.",
                 new TimeoutException("failover"),
                 outcomeUnknown: true);
-        }
-
-        if (status == CommitStatus.Committed)
-        {
-            PublishCommitted(version, body);
         }
 
         return new CommitResult(status, version);
@@ -286,7 +281,7 @@ internal sealed class RedisReplicationLog(
 
     // The write is already durable when this runs: announcing it never fails or delays the write. Peers that miss
     // the message read the entry back from the log when they see the next version or the next heartbeat.
-    private void PublishCommitted(long version, byte[] body) =>
+    public void Publish(long version, byte[] body) =>
         publisher.Publish(_keys.Changes, signer.Sign(ReplicationMessageCodec.EncodeMessage(version, body)));
 
     private async Task<T> Guard<T>(Func<Task<T>> call)

@@ -15,12 +15,19 @@ internal interface IReplicationLog
 
     /// <summary>
     /// Orders one write atomically: checks its condition, assigns the next version, stores it in the durable
-    /// copy, appends it to the recent log and publishes it. <paramref name="body"/> is built by
+    /// copy and appends it to the recent log; <see cref="Publish"/> announces it once the writer has settled it. <paramref name="body"/> is built by
     /// <see cref="ReplicationMessageCodec.EncodeBody"/>; <paramref name="highestKnownVersion"/> is the highest
     /// version the writer has seen, so that a Redis that lost writes refuses instead of reusing versions;
     /// <paramref name="writerEpoch"/> the epoch it has loaded, refused (<see cref="CommitStatus.StaleEpoch"/>) unless current.
     /// </summary>
     Task<CommitResult> CommitAsync(WriteRequest request, byte[] body, long highestKnownVersion, string? writerEpoch, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Announces committed version <paramref name="version"/> (its <paramref name="body"/> as committed) to the other
+    /// backends. Never waits and never fails: peers that miss it read it back from the recent log. The writer calls it
+    /// only for a write it acknowledges, so that no backend serves a write its writer answered "outcome unknown".
+    /// </summary>
+    void Publish(long version, byte[] body);
 
     /// <summary>The head version and the epoch, in one round trip.</summary>
     Task<ClusterState> ReadStateAsync(CancellationToken cancellationToken);

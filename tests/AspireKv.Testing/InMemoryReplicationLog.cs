@@ -6,7 +6,7 @@ namespace AspireKv.Testing;
 /// <summary>
 /// <see cref="IReplicationLog"/> in memory, with the commit script's rules written out in C#. The contract tests
 /// (<c>ReplicationLogContractTests</c>) run the same assertions against it and against Redis, so the two cannot
-/// drift apart. Delivers committed entries to the subscriber at once.
+/// drift apart. Delivers published entries to the subscriber at once.
 /// </summary>
 internal sealed class InMemoryReplicationLog(int logLength = 100_000) : IReplicationLog
 {
@@ -15,6 +15,7 @@ internal sealed class InMemoryReplicationLog(int logLength = 100_000) : IReplica
     private readonly SortedDictionary<long, byte[]> _recentLog = [];
     private readonly Dictionary<string, (CommitStatus Status, long Version, string Fingerprint)> _idempotency = new(StringComparer.Ordinal);
     private readonly HashSet<string> _restoreMembers = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentQueue<long> _published = new();
     private Action<ReplicationEntry>? _subscriber;
     private long _sequence;
     // A cluster that already exists, so that backends on it need no restore to start.
@@ -24,7 +25,7 @@ internal sealed class InMemoryReplicationLog(int logLength = 100_000) : IReplica
     public bool FollowsFailovers => false;
 
     /// <summary>
-    /// When set, a commit is decided at once but answered (and delivered) only once this task completes: an answer
+    /// When set, a commit is decided at once but answered only once this task completes: an answer
     /// that is late in flight, as the answer of a primary that hung past a failover and then resumed.
     /// </summary>
     public Task? AnswersHeldUntil { get; set; }
@@ -32,14 +33,13 @@ internal sealed class InMemoryReplicationLog(int logLength = 100_000) : IReplica
     public Task<CommitResult> CommitAsync(WriteRequest request, byte[] body, long highestKnownVersion, string? writerEpoch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        ReplicationEntry? committed = null;
         CommitResult result;
         lock (_lock)
         {
-            result = Commit(request, body, highestKnownVersion, writerEpoch, out committed);
+            result = Commit(request, body, highestKnownVersion, writerEpoch, out _);
         }
 
-        return AnswersHeldUntil is { } held ? AnswerAsync(held, committed, result) : Task.FromResult(Answer(committed, result));
+        return AnswersHeldUntil is { } held ? AnswerAsync(held, result) : Task.FromResult(result);
     }
 
     public Task<ClusterState> ReadStateAsync(CancellationToken cancellationToken)
@@ -157,20 +157,20 @@ internal sealed class InMemoryReplicationLog(int logLength = 100_000) : IReplica
         return Task.CompletedTask;
     }
 
-    private async Task<CommitResult> AnswerAsync(Task held, ReplicationEntry? committed, CommitResult result)
+    private static async Task<CommitResult> AnswerAsync(Task held, CommitResult result)
     {
         await held.ConfigureAwait(false);
-        return Answer(committed, result);
+        return result;
     }
 
-    private CommitResult Answer(ReplicationEntry? committed, CommitResult result)
-    {
-        if (committed is not null)
-        {
-            _subscriber?.Invoke(committed);
-        }
+    /// <summary>The versions published so far, in order.</summary>
+    public IReadOnlyCollection<long> Published => _published;
 
-        return result;
+    /// <summary>Delivers the committed entry to the subscriber at once, as the channel would.</summary>
+    public void Publish(long version, byte[] body)
+    {
+        _published.Enqueue(version);
+        _subscriber?.Invoke(Decode(ReplicationMessageCodec.EncodeMessage(version, body)));
     }
 
     /// <summary>Forgets everything, as Redis restarted empty.</summary>

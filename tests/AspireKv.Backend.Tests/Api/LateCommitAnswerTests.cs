@@ -7,7 +7,7 @@ namespace AspireKv.Backend.Tests.Api;
 
 /// <summary>
 /// A commit whose answer arrives after the backend began writing its memory back into Redis (a restore) may be in
-/// neither the written-back copy nor the new primary's: it must not be acknowledged.
+/// neither the written-back copy nor the new primary's: it must not be acknowledged, nor announced to the other backends.
 /// </summary>
 public sealed class LateCommitAnswerTests : InProcessBackendTests
 {
@@ -28,6 +28,8 @@ public sealed class LateCommitAnswerTests : InProcessBackendTests
         using var response = await put;
 
         Assert.Equal(HttpStatusCode.GatewayTimeout, response.StatusCode);
+        // Nor announced: no other backend may serve a write its writer did not acknowledge.
+        Assert.Empty(Backend.Log.Published);
     }
 
     [Fact]
@@ -41,6 +43,7 @@ public sealed class LateCommitAnswerTests : InProcessBackendTests
         using var response = await put;
 
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        Assert.Single(Backend.Log.Published);
     }
 
     /// <summary>Sends a PUT of a new key whose commit is decided at once and answered once <paramref name="held"/> completes.</summary>

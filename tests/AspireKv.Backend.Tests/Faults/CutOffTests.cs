@@ -22,8 +22,17 @@ public sealed class CutOffTests
 
     private static byte[] Body(string key) => ReplicationMessageCodec.EncodeBody(ChangeKind.Set, key, Encoding.UTF8.GetBytes("v"), "test", null, epoch: null);
 
-    private static async Task<CommitResult> CommitAsync(IReplicationLog log, InMemoryReplicationLog inner, string key) =>
-        await log.CommitAsync(Set(key), Body(key), 0, (await inner.ReadStateAsync(Token)).Epoch, Token);
+    // Commits and announces the write, as the writer does.
+    private static async Task<CommitResult> CommitAsync(IReplicationLog log, InMemoryReplicationLog inner, string key)
+    {
+        var result = await log.CommitAsync(Set(key), Body(key), 0, (await inner.ReadStateAsync(Token)).Epoch, Token);
+        if (result.Status == CommitStatus.Committed)
+        {
+            log.Publish(result.Version, Body(key));
+        }
+
+        return result;
+    }
 
     private static async Task<ReplicationEntry[]> ReadDurableCopyAsync(CutOffReplicationLog log, CancellationToken token)
     {
