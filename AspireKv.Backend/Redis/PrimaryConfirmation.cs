@@ -24,8 +24,8 @@ internal sealed class PrimaryConfirmation(IConnectionMultiplexer redis, TimeProv
     /// <summary>Whether any of <paramref name="replicationSections"/> (<c>INFO replication</c>, null for a server that did not answer) is a primary other than <paramref name="committedOn"/>.</summary>
     public static bool AnswersAnotherPrimary(string committedOn, IEnumerable<string?> replicationSections) =>
         replicationSections.Any(section => section is not null
-            && Field(section, "role") == "master"
-            && Field(section, "master_replid") != committedOn);
+            && ReplicationInfo.Field(section, "role") == "master"
+            && ReplicationInfo.Field(section, "master_replid") != committedOn);
 
     private async Task<string?> AskAsync(IServer server)
     {
@@ -39,10 +39,4 @@ internal sealed class PrimaryConfirmation(IConnectionMultiplexer redis, TimeProv
             return null;
         }
     }
-
-    private static string? Field(string section, string name) =>
-        section.Split('\n', StringSplitOptions.TrimEntries)
-            .Where(line => line.StartsWith(name + ":", StringComparison.Ordinal))
-            .Select(line => line[(name.Length + 1)..])
-            .FirstOrDefault();
 }

@@ -33,7 +33,7 @@ internal static class RedisServiceCollectionExtensions
                 replication.ReplicaAckTimeout,
                 followsFailovers: behindSentinel);
         });
-        services.AddSingleton(provider => new PrimaryConfirmation(provider.GetRequiredService<IConnectionMultiplexer>(), provider.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<PrimaryConfirmation>();
         services.AddSingleton<RedisReplicationLog>();
         services.AddHostedService(provider => new RedisServersMonitor(
             provider.GetRequiredService<IConnectionMultiplexer>(),

@@ -30,6 +30,13 @@ internal sealed record ReplicationInfo(long Offset, IReadOnlyList<RedisReplicaSt
         return new ReplicationInfo(offset, replicas);
     }
 
+    /// <summary>The value of field <paramref name="name"/> of an <c>INFO</c> section, or null when it has none.</summary>
+    public static string? Field(string info, string name) =>
+        info.Split('\n', StringSplitOptions.TrimEntries)
+            .Where(line => line.StartsWith(name + ":", StringComparison.Ordinal))
+            .Select(line => line[(name.Length + 1)..])
+            .FirstOrDefault();
+
     private static RedisReplicaStatus Replica(string description, long primaryOffset)
     {
         var values = description.Split(',')
