@@ -22,6 +22,9 @@ internal static class BackendTelemetry
     /// <summary>How many replicas confirmed the commit when <c>WAIT</c> returned.</summary>
     public const string ReplicasAcknowledgedTag = "aspirekv.replicas.acknowledged";
 
+    /// <summary>How many commits shared the <c>WAIT</c> (a group sent together on the commit connection).</summary>
+    public const string CommitGroupTag = "aspirekv.replicas.commit_group";
+
     /// <summary>The destination named in publish and process spans.</summary>
     public const string ReplicationDestination = "replication";
 }

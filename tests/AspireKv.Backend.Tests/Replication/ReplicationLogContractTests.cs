@@ -682,6 +682,43 @@ public sealed class RedisServerReplicationLogContractTests() : RedisReplicationL
     }
 
     [Fact]
+    public async Task ConcurrentCommits_ShareAWait_AndEachIsAcknowledgedWithAVersionOfItsOwn()
+    {
+        var log = (await CreateLogsAsync($"contract-{Guid.NewGuid():N}", 1, requiredAcks: 1))[0];
+        await using var replica = await LocalRedisServer.StartAsync(RedisServerKind.RedisServer, Cancellation);
+        await using (var toReplica = await ConnectionMultiplexer.ConnectAsync(replica.ConnectionString + ",allowAdmin=true"))
+        {
+            var replicaServer = toReplica.GetServer(toReplica.GetEndPoints()[0]);
+            await replicaServer.ReplicaOfAsync(Server.EndPoint);
+            await WaitForReplicationLinkAsync(replicaServer);
+        }
+
+        var groups = new System.Collections.Concurrent.ConcurrentQueue<int>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == BackendTelemetry.Name,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = activity =>
+            {
+                if (activity.OperationName == BackendTelemetry.ReplicaWaitSpan && activity.GetTagItem(BackendTelemetry.CommitGroupTag) is int group)
+                {
+                    groups.Enqueue(group);
+                }
+            },
+        };
+        ActivitySource.AddActivityListener(listener);
+
+        const int Writes = 200;
+        var results = await Task.WhenAll(Enumerable.Range(0, Writes).Select(i => SetAsync(log, $"group-{i}", "v")));
+
+        Assert.All(results, result => Assert.Equal(CommitStatus.Committed, result.Status));
+        Assert.Equal(Writes, results.Select(result => result.Version).Distinct().Count());
+        // Sent at once, they cannot all have waited alone: some commits went out together before one WAIT.
+        Assert.Contains(groups, group => group > 1);
+        Assert.All(groups, group => Assert.InRange(group, 1, RedisCommitConnection.MaxGroup));
+    }
+
+    [Fact]
     public async Task Commit_OnAPromotedReplica_EndsTheEpochBeforeAnyVersionIsAssigned_AndARestoreStartsAHigherOne()
     {
         var prefix = $"contract-{Guid.NewGuid():N}";
