@@ -12,7 +12,7 @@ internal static class Arguments
 
     public static int Usage()
     {
-        Console.Error.WriteLine("usage: visibility [writes] | failover [seconds] [clients] [victim-url] | catchup [writes] | lag [seconds] [percent-of-maximum] | consistency [reads]");
+        Console.Error.WriteLine("usage: visibility [writes] | failover [seconds] [clients] [victim-url] | catchup [writes] | lag [seconds] [percent-of-maximum] | consistency [reads] | memory [keys] | populate <url> <count> | paced <url> <rate> [seconds] [keys]");
         return 2;
     }
 }

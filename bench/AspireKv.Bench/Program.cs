@@ -13,6 +13,8 @@ using AspireKv.Testing;
 //   allocations <trace.nettrace> [top] [type]  the types a process allocated most, from a gc-verbose trace
 //                                          (bench/profile.sh); with a type, the stacks that allocated it most
 //   populate <backend-url> <count>          writes keys bench-0 … bench-<count-1> (100 bytes each), for wrk runs
+//   paced <url> <rate> [seconds] [keys]     PUTs at a fixed offered rate (open loop), latency from when each was due;
+//                                          ASPIREKV_CLUSTER_SECRET, when set, is sent as the bearer token
 var command = args.FirstOrDefault();
 var balancer = new Uri("http://localhost:4000");
 Uri[] backends = [new("http://localhost:5001"), new("http://localhost:5002"), new("http://localhost:5003")];
@@ -31,6 +33,12 @@ return command switch
     "memory" => await new MemoryBenchmark(ProcessCluster.FindRepositoryRoot(), Arguments.Int(args, 1, 1_000_000)).RunAsync(),
     "allocations" => AllocationReport.Run(Arguments.Text(args, 1, "trace.nettrace"), Arguments.Int(args, 2, 15), args.Length > 3 ? args[3] : null),
     "populate" => await PopulateCommand.RunAsync(new Uri(Arguments.Text(args, 1, "http://localhost:5001")), Arguments.Int(args, 2, 10_000)),
+    "paced" => await new PacedWriteBenchmark(
+        new Uri(Arguments.Text(args, 1, "http://localhost:4000")),
+        Environment.GetEnvironmentVariable("ASPIREKV_CLUSTER_SECRET"),
+        Arguments.Int(args, 2, 1_000),
+        TimeSpan.FromSeconds(Arguments.Int(args, 3, 10)),
+        Arguments.Int(args, 4, 10_000)).RunAsync(cancel.Token),
     _ => Arguments.Usage(),
 };
 
