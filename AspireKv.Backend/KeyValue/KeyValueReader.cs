@@ -8,7 +8,10 @@ namespace AspireKv.Backend.KeyValue;
 /// Answers reads from this replica's memory at the consistency a client asks for. A local read answers at
 /// once. A session read first waits until every write up to the client's token is applied here; a strong read
 /// first reads the head version from Redis and waits until it is applied, so it reflects every write
-/// acknowledged before it started. Waits are bounded by <see cref="ReplicationOptions.ReadWaitTimeout"/>.
+/// acknowledged before it started. Waits are bounded by <see cref="ReplicationOptions.ReadWaitTimeout"/>, a strong
+/// read's call to Redis included: a primary that died or hangs answers nothing until the client library gives up
+/// (seconds later), and a read the balancer times out counts against this backend's health, so a few such reads
+/// took every backend out of rotation during a failover and even local reads found no backend.
 /// </summary>
 internal sealed class KeyValueReader(
     Replica replica,
@@ -16,13 +19,15 @@ internal sealed class KeyValueReader(
     IReplicationLog log,
     AppliedVersionWaiter waiter,
     ReplicationSynchronizer synchronizer,
-    IOptions<ReplicationOptions> options)
+    IOptions<ReplicationOptions> options,
+    TimeProvider time)
 {
     private readonly TimeSpan _waitTimeout = options.Value.ReadWaitTimeout;
 
     /// <summary>Reads <paramref name="key"/>; throws <see cref="ReplicationUnavailableException"/> when a strong read cannot reach Redis.</summary>
     public async Task<ReadOutcome> ReadAsync(string key, ReadConsistency consistency, CancellationToken cancellationToken)
     {
+        var started = time.GetTimestamp();
         var required = consistency.Level switch
         {
             ConsistencyLevel.Session => consistency.MinVersion,
@@ -34,7 +39,8 @@ internal sealed class KeyValueReader(
         {
             // Normally the channel delivers within milliseconds; if a message was lost, read it back now.
             synchronizer.RequestCheck();
-            if (!await waiter.WaitForAsync(required, _waitTimeout, cancellationToken).ConfigureAwait(false))
+            var remaining = _waitTimeout - time.GetElapsedTime(started);
+            if (!await waiter.WaitForAsync(required, remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero, cancellationToken).ConfigureAwait(false))
             {
                 return new ReadOutcome(ReadStatus.Behind, default, replica.AppliedVersion, required, !status.RedisConnected);
             }
@@ -52,7 +58,21 @@ internal sealed class KeyValueReader(
 
     private async Task<long> ReadCommittedHeadAsync(CancellationToken cancellationToken)
     {
-        var state = await log.ReadStateAsync(cancellationToken).ConfigureAwait(false);
+        var reading = log.ReadStateAsync(cancellationToken);
+        ClusterState state;
+        try
+        {
+            state = await reading.WaitAsync(_waitTimeout, time, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // The call goes on and may still fail: observed here, since nobody waits for it any more.
+            _ = reading.ContinueWith(static failed => failed.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            synchronizer.RequestCheck();
+            throw new ReplicationUnavailableException(
+                $"Redis did not answer within {_waitTimeout.TotalSeconds:0.###} s; strong reads resume when it does.");
+        }
+
         if (state.Epoch is null || state.PrimaryChanged)
         {
             synchronizer.RequestCheck();

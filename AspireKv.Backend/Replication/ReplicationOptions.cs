@@ -77,7 +77,11 @@ internal sealed class ReplicationOptions
     [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
     public TimeSpan RestoreMemberTtl { get; set; } = TimeSpan.FromSeconds(3);
 
-    /// <summary>How long a session or strong read waits for this backend to apply the version it needs before answering 503.</summary>
+    /// <summary>
+    /// How long a session or strong read waits, in all, for the head from Redis (strong) and for this backend to apply
+    /// the version it needs, before answering 503. Below the balancer's request timeout, so that a read Redis holds up
+    /// is answered, not timed out.
+    /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00")]
     public TimeSpan ReadWaitTimeout { get; set; } = TimeSpan.FromSeconds(2);
 

@@ -42,11 +42,28 @@ internal sealed class InMemoryReplicationLog(int logLength = 100_000) : IReplica
         return AnswersHeldUntil is { } held ? AnswerAsync(held, result) : Task.FromResult(result);
     }
 
+    /// <summary>When set, reads of the cluster's state are answered only once this task completes (a Redis that does not answer).</summary>
+    public Task? StateAnswersHeldUntil { get; set; }
+
     public Task<ClusterState> ReadStateAsync(CancellationToken cancellationToken)
     {
+        if (StateAnswersHeldUntil is { } held)
+        {
+            return AnswerStateAsync(held);
+        }
+
         lock (_lock)
         {
             return Task.FromResult(new ClusterState(_sequence, _epoch));
+        }
+    }
+
+    private async Task<ClusterState> AnswerStateAsync(Task held)
+    {
+        await held.ConfigureAwait(false);
+        lock (_lock)
+        {
+            return new ClusterState(_sequence, _epoch);
         }
     }
 
