@@ -1,4 +1,5 @@
 using System.CommandLine;
+using AspireKv.Chaos.Faults;
 using AspireKv.Chaos.Running;
 using AspireKv.Testing;
 
@@ -16,11 +17,21 @@ var redis = new Option<string>("--redis") { Description = "The Redis server: red
 redis.AcceptOnlyFromAmong([.. Enum.GetValues<RedisServerKind>().Select(kind => kind.DisplayName())]);
 var topology = new Option<string>("--topology") { Description = "single, or replicated: a primary, two replicas and three Sentinels (redis-server only).", DefaultValueFactory = _ => "single" };
 topology.AcceptOnlyFromAmong("single", "replicated");
+var faults = new Option<string?>("--faults") { Description = "Only these kinds of fault, comma-separated (e.g. KillPrimary,KillBackend); every kind of the topology by default." };
+faults.Validators.Add(result =>
+{
+    var unknown = (result.GetValueOrDefault<string?>() ?? string.Empty).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+        .Where(name => !Enum.TryParse<FaultKind>(name, ignoreCase: true, out _)).ToList();
+    if (unknown.Count > 0)
+    {
+        result.AddError($"Unknown fault kinds: {string.Join(", ", unknown)}. Known: {string.Join(", ", Enum.GetNames<FaultKind>())}.");
+    }
+});
 var check = new Option<FileInfo?>("--check") { Description = "Check a history file written by an earlier run instead of running (no processes are started)." };
 
 var root = new RootCommand("AspireKv's chaos runner: real processes, concurrent clients, seeded faults, checked histories.")
 {
-    seed, seconds, minutes, ops, clients, keys, redis, topology, output, keepHistory, check,
+    seed, seconds, minutes, ops, clients, keys, redis, topology, faults, output, keepHistory, check,
 };
 root.SetAction(async (parse, cancellationToken) =>
 {
@@ -42,7 +53,16 @@ root.SetAction(async (parse, cancellationToken) =>
         Replicated = parse.GetValue(topology) == "replicated",
         OutputDirectory = parse.GetValue(output) ?? defaults.OutputDirectory,
         KeepHistory = parse.GetValue(keepHistory),
+        Faults = parse.GetValue(faults) is { } names
+            ? [.. names.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(name => Enum.Parse<FaultKind>(name, ignoreCase: true))]
+            : null,
     };
+    if (options.FaultKinds.Except(FaultKindExtensions.Of(options.Replicated)).ToList() is [_, ..] foreign)
+    {
+        Console.Error.WriteLine($"Not a fault of the {(options.Replicated ? "replicated" : "single")} topology: {string.Join(", ", foreign)}.");
+        return 2;
+    }
+
     var report = parse.GetValue(check) is { } file
         ? await ChaosRun.CheckFileAsync(file.FullName, options)
         : await ChaosRun.RunAsync(options, Console.Out, cancellationToken);

@@ -1,3 +1,4 @@
+using AspireKv.Chaos.Faults;
 using AspireKv.Testing;
 
 namespace AspireKv.Chaos.Running;
@@ -30,6 +31,15 @@ public sealed record ChaosOptions
     /// server; redis-server only. Its faults are the primary's, a replica's and a Sentinel's.
     /// </summary>
     public bool Replicated { get; init; }
+
+    /// <summary>
+    /// The kinds of fault injected, in seeded rounds; every kind of the topology when null. A subset keeps a short run
+    /// on the faults it is meant to show (CI's replicated run: failovers).
+    /// </summary>
+    public IReadOnlyList<FaultKind>? Faults { get; init; }
+
+    /// <summary>The kinds of fault this run injects.</summary>
+    public IReadOnlyList<FaultKind> FaultKinds => Faults ?? FaultKindExtensions.Of(Replicated);
 
     /// <summary>The Redis side as the summary and the history name it.</summary>
     public string RedisName => Replicated ? $"{Redis.DisplayName()} replicated" : Redis.DisplayName();

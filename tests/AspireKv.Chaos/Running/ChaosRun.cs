@@ -48,7 +48,7 @@ public static class ChaosRun
 
         await log.WriteLineAsync($"Running {options.Clients} clients for up to {options.Duration.TotalSeconds:0} s (seed {options.Seed})...").ConfigureAwait(false);
         using var stopFaults = new CancellationTokenSource();
-        var faults = nemesis.RunAsync(FaultPlan.Create(options.Seed, [.. cluster.Backends.Select(b => b.Name)], options.MinFault, options.MaxFault, FaultKindExtensions.Of(options.Replicated)), stopFaults.Token);
+        var faults = nemesis.RunAsync(FaultPlan.Create(options.Seed, [.. cluster.Backends.Select(b => b.Name)], options.MinFault, options.MaxFault, options.FaultKinds), stopFaults.Token);
         await Task.WhenAll(Enumerable.Range(1, options.Clients)
             .Select(id => Task.Run(() => new ChaosClient(id, http, cluster.Balancer.Address, keys, options.Seed, clock, recorder).RunAsync(Next)))).ConfigureAwait(false);
         await stopFaults.CancelAsync().ConfigureAwait(false);

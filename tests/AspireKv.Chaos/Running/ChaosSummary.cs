@@ -50,7 +50,7 @@ internal static class ChaosSummary
         Line(text, string.Empty);
         Line(text, $"verdict: {(checks.All(c => c.Passed) ? "PASS" : "FAIL")}");
         var bound = options.Operations == int.MaxValue ? $"--seconds {options.Duration.TotalSeconds:0}" : $"--ops {options.Operations}";
-        Line(text, $"reproduce: dotnet run --project tests/AspireKv.Chaos -c Release -- --seed {history.Seed} {bound} --clients {clients} --keys {keys} {Servers(history.Redis)}");
+        Line(text, $"reproduce: dotnet run --project tests/AspireKv.Chaos -c Release -- --seed {history.Seed} {bound} --clients {clients} --keys {keys} {Servers(history.Redis)}{(options.Faults is null ? string.Empty : $" --faults {string.Join(',', options.Faults)}")}");
         return text.ToString();
     }
 
