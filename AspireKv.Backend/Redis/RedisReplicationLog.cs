@@ -22,7 +22,13 @@ internal sealed class RedisReplicationLog(
     TimeProvider time,
     ILogger<RedisReplicationLog> logger) : IReplicationLog
 {
-    private static readonly string[] TransientServerErrors = ["LOADING", "BUSY", "MASTERDOWN", "TRYAGAIN", "READONLY", "NOREPLICAS", "SERVERCHANGED"];
+    private static readonly string[] TransientServerErrors = ["LOADING", "BUSY", "MASTERDOWN", "TRYAGAIN", "READONLY", "NOREPLICAS", "SERVERCHANGED", WaitOnReplica];
+
+    /// <summary>
+    /// A commit's <c>WAIT</c> refused by a replica: the commit connection is on a server that is (now) a replica, a
+    /// demoted primary. Its script may have run while that server was still primary, so the outcome is unknown.
+    /// </summary>
+    private const string WaitOnReplica = "ERR WAIT cannot be used with replica";
     private const int ScanPageSize = 1_000;
     private readonly RedisReplicationKeys _keys = new(options.Value.KeyPrefix);
     private readonly PrimaryRediscovery _rediscovery = new(redis);
@@ -293,7 +299,8 @@ internal sealed class RedisReplicationLog(
         catch (Exception exception) when (IsUnavailable(exception))
         {
             _rediscovery.AfterFailure(exception);
-            if (exception is RedisServerException { Message: var message } && message.StartsWith("SERVERCHANGED", StringComparison.Ordinal))
+            if (exception is RedisServerException { Message: var message }
+                && (message.StartsWith("SERVERCHANGED", StringComparison.Ordinal) || message.StartsWith(WaitOnReplica, StringComparison.Ordinal)))
             {
                 LookForPrimary();
             }

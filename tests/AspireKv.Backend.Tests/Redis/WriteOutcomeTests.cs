@@ -17,6 +17,7 @@ public sealed class WriteOutcomeTests
     [InlineData("redis timeout before sending", false)]
     [InlineData("redis timeout", true)]
     [InlineData("timeout", true)]
+    [InlineData("wait on a demoted primary", true)]
     public void MayHaveReachedRedis_OnlyUnsentCallsAreCertain(string failure, bool unknown) =>
         Assert.Equal(unknown, RedisReplicationLog.MayHaveReachedRedis(Failure(failure)));
 
@@ -30,6 +31,7 @@ public sealed class WriteOutcomeTests
     [InlineData("server busy")]
     [InlineData("replicas missing")]
     [InlineData("connection reset by the killed primary")]
+    [InlineData("wait on a demoted primary")]
     public void IsUnavailable_TransientFailures_AreRetryable(string failure) =>
         Assert.True(RedisReplicationLog.IsUnavailable(Failure(failure)));
 
@@ -51,6 +53,8 @@ public sealed class WriteOutcomeTests
         // What Pipelines.Sockets.Unofficial throws (ConnectionResetException derives from IOException).
         "connection reset by the killed primary" => new IOException("Connection reset by peer"),
         "read after the connection closed its pipe" => new InvalidOperationException("Reading is not allowed after reader was completed."),
+        // The commit's WAIT, sent on a connection whose server became a replica after (or before) its script ran.
+        "wait on a demoted primary" => new RedisServerException("ERR WAIT cannot be used with replica instances. Please also note that since Redis 4.0 if a replica is configured to be writable (which is not the default) writes to replicas are just local and are not propagated."),
         "server busy" => new RedisServerException("BUSY Redis is busy running a script"),
         "replicas missing" => new RedisServerException("NOREPLICAS Not enough good replicas to write."),
         "unable to connect" => new RedisConnectionException(ConnectionFailureType.UnableToConnect, name),
