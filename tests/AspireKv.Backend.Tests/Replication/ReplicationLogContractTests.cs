@@ -651,28 +651,10 @@ public sealed class RedisServerReplicationLogContractTests() : RedisReplicationL
     public async Task Commit_WithAReplicaAttached_IsAcknowledgedOnceTheReplicaHasIt()
     {
         var log = (await CreateLogsAsync($"contract-{Guid.NewGuid():N}", 1, requiredAcks: 1))[0];
-        await using var replica = await LocalRedisServer.StartAsync(RedisServerKind.RedisServer, Cancellation);
-        await using (var toReplica = await ConnectionMultiplexer.ConnectAsync(replica.ConnectionString + ",allowAdmin=true"))
-        {
-            var replicaServer = toReplica.GetServer(toReplica.GetEndPoints()[0]);
-            await replicaServer.ReplicaOfAsync(Server.EndPoint);
-            await WaitForReplicationLinkAsync(replicaServer);
-        }
+        await using var replica = await AttachReplicaAsync();
 
         var waits = new System.Collections.Concurrent.ConcurrentQueue<Activity>();
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = source => source.Name == BackendTelemetry.Name,
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = activity =>
-            {
-                if (activity.OperationName == BackendTelemetry.ReplicaWaitSpan)
-                {
-                    waits.Enqueue(activity);
-                }
-            },
-        };
-        ActivitySource.AddActivityListener(listener);
+        using var listener = ListenToReplicaWaits(waits.Enqueue);
 
         Assert.Equal(new CommitResult(CommitStatus.Committed, 1), await SetAsync(log, "k", "v", idempotencyKey: "replicated"));
         Assert.Equal(new CommitResult(CommitStatus.Replayed, 1), await SetAsync(log, "k", "v", idempotencyKey: "replicated"));
@@ -685,28 +667,16 @@ public sealed class RedisServerReplicationLogContractTests() : RedisReplicationL
     public async Task ConcurrentCommits_ShareAWait_AndEachIsAcknowledgedWithAVersionOfItsOwn()
     {
         var log = (await CreateLogsAsync($"contract-{Guid.NewGuid():N}", 1, requiredAcks: 1))[0];
-        await using var replica = await LocalRedisServer.StartAsync(RedisServerKind.RedisServer, Cancellation);
-        await using (var toReplica = await ConnectionMultiplexer.ConnectAsync(replica.ConnectionString + ",allowAdmin=true"))
-        {
-            var replicaServer = toReplica.GetServer(toReplica.GetEndPoints()[0]);
-            await replicaServer.ReplicaOfAsync(Server.EndPoint);
-            await WaitForReplicationLinkAsync(replicaServer);
-        }
+        await using var replica = await AttachReplicaAsync();
 
         var groups = new System.Collections.Concurrent.ConcurrentQueue<int>();
-        using var listener = new ActivityListener
+        using var listener = ListenToReplicaWaits(wait =>
         {
-            ShouldListenTo = source => source.Name == BackendTelemetry.Name,
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = activity =>
+            if (wait.GetTagItem(BackendTelemetry.CommitGroupTag) is int group)
             {
-                if (activity.OperationName == BackendTelemetry.ReplicaWaitSpan && activity.GetTagItem(BackendTelemetry.CommitGroupTag) is int group)
-                {
-                    groups.Enqueue(group);
-                }
-            },
-        };
-        ActivitySource.AddActivityListener(listener);
+                groups.Enqueue(group);
+            }
+        });
 
         const int Writes = 200;
         var results = await Task.WhenAll(Enumerable.Range(0, Writes).Select(i => SetAsync(log, $"group-{i}", "v")));
@@ -716,6 +686,44 @@ public sealed class RedisServerReplicationLogContractTests() : RedisReplicationL
         // Sent at once, they cannot all have waited alone: some commits went out together before one WAIT.
         Assert.Contains(groups, group => group > 1);
         Assert.All(groups, group => Assert.InRange(group, 1, RedisCommitConnection.MaxGroup));
+    }
+
+    /// <summary>Starts a redis-server and makes it a replica of the test's server, linked before this returns.</summary>
+    private async Task<LocalRedisServer> AttachReplicaAsync()
+    {
+        var replica = await LocalRedisServer.StartAsync(RedisServerKind.RedisServer, Cancellation);
+        try
+        {
+            await using var toReplica = await ConnectionMultiplexer.ConnectAsync(replica.ConnectionString + ",allowAdmin=true");
+            var replicaServer = toReplica.GetServer(toReplica.GetEndPoints()[0]);
+            await replicaServer.ReplicaOfAsync(Server.EndPoint);
+            await WaitForReplicationLinkAsync(replicaServer);
+            return replica;
+        }
+        catch
+        {
+            await replica.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Calls <paramref name="stopped"/> with every <c>WAIT replicas</c> span that ends while the listener lives.</summary>
+    private static ActivityListener ListenToReplicaWaits(Action<Activity> stopped)
+    {
+        var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == BackendTelemetry.Name,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = activity =>
+            {
+                if (activity.OperationName == BackendTelemetry.ReplicaWaitSpan)
+                {
+                    stopped(activity);
+                }
+            },
+        };
+        ActivitySource.AddActivityListener(listener);
+        return listener;
     }
 
     [Fact]
