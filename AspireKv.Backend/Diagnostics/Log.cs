@@ -53,4 +53,8 @@ internal static partial class Log
 
     [LoggerMessage(18, LogLevel.Debug, "Could not ask Redis's primary for its replicas: {Reason}")]
     public static partial void RedisServersUnreadable(ILogger logger, string reason);
+
+    // A warning, so that the logs kept of a fault run (warnings and above) say why each 504 was given.
+    [LoggerMessage(19, LogLevel.Warning, "A write of {Key} is answered 504 Write outcome unknown: {Reason}")]
+    public static partial void WriteOutcomeUnknown(ILogger logger, string key, string reason);
 }

@@ -16,11 +16,25 @@ internal sealed class KeyValueWriter(
     ReplicationStatus status,
     ReplicationSynchronizer synchronizer,
     Diagnostics.ReplicationMetrics metrics,
-    NodeIdentity node)
+    NodeIdentity node,
+    ILogger<KeyValueWriter> logger)
 {
     public async Task<CommitResult> WriteAsync(WriteRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        try
+        {
+            return await CommitApplyAndPublishAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ReplicationUnavailableException exception) when (exception.OutcomeUnknown)
+        {
+            Diagnostics.Log.WriteOutcomeUnknown(logger, request.Key, exception.Message);
+            throw;
+        }
+    }
+
+    private async Task<CommitResult> CommitApplyAndPublishAsync(WriteRequest request, CancellationToken cancellationToken)
+    {
         ReplicationEntry entry;
         byte[] body;
         var turnover = status.MemoryTurnover;
