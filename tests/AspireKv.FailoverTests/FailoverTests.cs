@@ -130,9 +130,25 @@ public sealed class FailoverTests(ReplicatedAppFixture cluster) : ClusterTestBas
         return load;
     }
 
-    /// <summary>Waits until 50 writes sent after the load's last mark were acknowledged.</summary>
-    private static Task WaitForWritesSinceMarkAsync(WriteLoad load, string when) =>
-        Eventually.HoldsAsync($"writes to be acknowledged {when}", FailoverDeadline, _ => Task.FromResult(load.AcknowledgedSinceMark >= 50), Cancellation);
+    /// <summary>Waits until 50 writes sent after the load's last mark were acknowledged; if they are not, says what the writers and the backends saw.</summary>
+    private async Task WaitForWritesSinceMarkAsync(WriteLoad load, string when)
+    {
+        try
+        {
+            await Eventually.HoldsAsync($"writes to be acknowledged {when}", FailoverDeadline, _ => Task.FromResult(load.AcknowledgedSinceMark >= 50), Cancellation);
+        }
+        catch (TimeoutException exception)
+        {
+            var answers = string.Join(", ", load.Statuses.GroupBy(status => (int)status).OrderBy(group => group.Key).Select(group => $"{group.Key}: {group.Count()}"));
+            // Each server's and each backend's last log lines, and a Sentinel's: who is primary, who follows, what failed.
+            var logs = string.Join(Environment.NewLine, await Task.WhenAll(
+                ReplicatedAppFixture.Servers.Concat(AspireKvAppFixture.BackendNames).Append("sentinel-1").Select(Cluster.Resources.DescribeAsync)));
+            throw new TimeoutException(
+                $"{exception.Message} Acknowledged since the fault: {load.AcknowledgedSinceMark}; every answer so far: {answers}."
+                + $"{Environment.NewLine}{await DescribeBackendsAsync()}{Environment.NewLine}{logs}",
+                exception);
+        }
+    }
 
     /// <summary>Stops the load, checks every answer was one of <paramref name="allowed"/>, and that every acknowledged write survived.</summary>
     private async Task StopAndAssertAsync(WriteLoad load, string prefix, HttpStatusCode[] allowed)

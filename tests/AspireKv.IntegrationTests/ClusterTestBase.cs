@@ -110,21 +110,7 @@ public abstract class ClusterTestBase(AspireKvAppFixture cluster) : IAsyncLifeti
         catch (TimeoutException exception)
         {
             // Say what each backend holds: which one differs, and by how much, is most of the diagnosis.
-            var states = new List<string>();
-            foreach (var backend in names)
-            {
-                try
-                {
-                    states.Add($"{backend}: {await Cluster.Admin(backend).GetStringAsync(KvRoutes.AdminStatus, Cancellation)} {await Cluster.Admin(backend).GetStringAsync(KvRoutes.AdminDigest, Cancellation)}");
-                }
-                catch (HttpRequestException unreachable)
-                {
-                    // A backend that does not answer at all: what the orchestrator knows of it (exited? with which code?) is the diagnosis.
-                    states.Add($"{backend}: unreachable ({unreachable.Message}). {await Cluster.Resources.DescribeAsync(backend)}");
-                }
-            }
-
-            throw new TimeoutException($"{exception.Message}{Environment.NewLine}{string.Join(Environment.NewLine, states)}", exception);
+            throw new TimeoutException($"{exception.Message}{Environment.NewLine}{await DescribeBackendsAsync(names)}", exception);
         }
 
         foreach (var backend in names)
@@ -136,6 +122,26 @@ public abstract class ClusterTestBase(AspireKvAppFixture cluster) : IAsyncLifeti
                 Assert.Equal(value, await response.Content.ReadAsByteArrayAsync(Cancellation));
             }
         }
+    }
+
+    /// <summary>For a failure message: each backend's status and digest, or, when it does not answer, what the orchestrator knows of it.</summary>
+    protected async Task<string> DescribeBackendsAsync(IEnumerable<string>? backends = null)
+    {
+        var states = new List<string>();
+        foreach (var backend in backends ?? AspireKvAppFixture.BackendNames)
+        {
+            try
+            {
+                states.Add($"{backend}: {await Cluster.Admin(backend).GetStringAsync(KvRoutes.AdminStatus, Cancellation)} {await Cluster.Admin(backend).GetStringAsync(KvRoutes.AdminDigest, Cancellation)}");
+            }
+            catch (HttpRequestException unreachable)
+            {
+                // A backend that does not answer at all: whether it exited, and with which code, is the diagnosis.
+                states.Add($"{backend}: unreachable ({unreachable.Message}). {await Cluster.Resources.DescribeAsync(backend)}");
+            }
+        }
+
+        return string.Join(Environment.NewLine, states);
     }
 
     protected static async Task<byte[]> ReadValueAsync(HttpResponseMessage response, CancellationToken cancellationToken)
