@@ -44,7 +44,8 @@ start_aspirekv() {
 
 # start_aspirekv_replicated <redis-server flags...>: the replicated topology as the AppHost runs it (a primary, two
 # replicas, three Sentinels: quorum 2, down after 1 s, min-replicas-to-write 1), no password (loopback only), then
-# three backends that reach it through the Sentinels, and our balancer. Sets what start_aspirekv sets.
+# three backends that reach it through the Sentinels, and our balancer. Sets what start_aspirekv sets. Each Sentinel's
+# log goes to $work/sentinel-<i>.log (i = 0, 1, 2).
 start_aspirekv_replicated() {
   secret=$(python3 -c 'import secrets; print(secrets.token_hex(16))')
   local ports=() sentinels=() i
@@ -61,7 +62,7 @@ start_aspirekv_replicated() {
   for i in 0 1 2; do
     printf 'port %s\nbind 127.0.0.1\ndir %s\nsentinel monitor aspirekv 127.0.0.1 %s 2\nsentinel down-after-milliseconds aspirekv 1000\nsentinel failover-timeout aspirekv 3000\n' \
       "${sentinels[$i]}" "$work" "${ports[0]}" >"$work/sentinel-$i.conf"
-    redis-sentinel "$work/sentinel-$i.conf" >/dev/null &
+    redis-sentinel "$work/sentinel-$i.conf" >"$work/sentinel-$i.log" &
     pid[sentinel-$i]=$!
   done
   for i in 0 1 2; do wait_port "${sentinels[$i]}"; done
