@@ -32,9 +32,16 @@ public sealed class FailoverTests(ReplicatedAppFixture cluster) : ClusterTestBas
         foreach (var backend in AspireKvAppFixture.BackendNames)
         {
             // What /admin/status and the cluster panel show: another primary, and the failover counted.
-            await Eventually.HoldsAsync($"{backend} to report the promoted primary", FailoverDeadline, async token =>
-                (await Cluster.Admin(backend).GetFromJsonAsync(KvRoutes.AdminStatus, ContractsJsonContext.Default.NodeStatus, token))!.Redis is { } redis
-                && redis.FollowsFailovers && redis.FailoversSeen >= 1 && !redis.Primary.EndsWith($":{primary.Port}", StringComparison.Ordinal), Cancellation);
+            try
+            {
+                await Eventually.HoldsAsync($"{backend} to report the promoted primary", FailoverDeadline, async token =>
+                    (await Cluster.Admin(backend).GetFromJsonAsync(KvRoutes.AdminStatus, ContractsJsonContext.Default.NodeStatus, token))!.Redis is { } redis
+                    && redis.FollowsFailovers && redis.FailoversSeen >= 1 && !redis.Primary.EndsWith($":{primary.Port}", StringComparison.Ordinal), Cancellation);
+            }
+            catch (TimeoutException exception)
+            {
+                throw new TimeoutException($"{exception.Message} The killed primary listened on {primary.Port}.{Environment.NewLine}{await DescribeClusterAsync()}", exception);
+            }
         }
 
         await StopAndAssertAsync(load, prefix, FailoverAnswers);
@@ -140,14 +147,18 @@ public sealed class FailoverTests(ReplicatedAppFixture cluster) : ClusterTestBas
         catch (TimeoutException exception)
         {
             var answers = string.Join(", ", load.Statuses.GroupBy(status => (int)status).OrderBy(group => group.Key).Select(group => $"{group.Key}: {group.Count()}"));
-            // Each server's and each backend's last log lines, and a Sentinel's: who is primary, who follows, what failed.
-            var logs = string.Join(Environment.NewLine, await Task.WhenAll(
-                ReplicatedAppFixture.Servers.Concat(AspireKvAppFixture.BackendNames).Append("sentinel-1").Select(Cluster.Resources.DescribeAsync)));
             throw new TimeoutException(
-                $"{exception.Message} Acknowledged since the fault: {load.AcknowledgedSinceMark}; every answer so far: {answers}."
-                + $"{Environment.NewLine}{await DescribeBackendsAsync()}{Environment.NewLine}{logs}",
+                $"{exception.Message} Acknowledged since the fault: {load.AcknowledgedSinceMark}; every answer so far: {answers}.{Environment.NewLine}{await DescribeClusterAsync()}",
                 exception);
         }
+    }
+
+    /// <summary>For a failure message: each backend's status, and the last log lines of every server, every backend and a Sentinel.</summary>
+    private async Task<string> DescribeClusterAsync()
+    {
+        var logs = await Task.WhenAll(
+            ReplicatedAppFixture.Servers.Concat(AspireKvAppFixture.BackendNames).Append("sentinel-1").Select(Cluster.Resources.DescribeAsync));
+        return $"{await DescribeBackendsAsync()}{Environment.NewLine}{string.Join(Environment.NewLine, logs)}";
     }
 
     /// <summary>Stops the load, checks every answer was one of <paramref name="allowed"/>, and that every acknowledged write survived.</summary>
