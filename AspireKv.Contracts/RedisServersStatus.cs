@@ -8,7 +8,7 @@ namespace AspireKv.Contracts;
 /// <param name="FollowsFailovers">True behind Sentinel (the replicated topology); false on a single server.</param>
 /// <param name="PrimaryOffset">The primary's replication offset: bytes of commands it has sent to its replicas.</param>
 /// <param name="Replicas">The replicas connected to the primary, as the primary reports them.</param>
-/// <param name="FailoversSeen">How often this backend saw another server become the primary.</param>
+/// <param name="FailoversSeen">How often this backend saw the primary's term change: a replica promoted (told by the primary's replication ID, so a server promoted a second time counts again).</param>
 /// <param name="LastFailoverAt">When it last saw that, if it did.</param>
 /// <param name="ReadAt">When the primary was last asked.</param>
 public sealed record RedisServersStatus(

@@ -54,6 +54,9 @@ internal static partial class Log
     [LoggerMessage(18, LogLevel.Debug, "Could not ask Redis's primary for its replicas: {Reason}")]
     public static partial void RedisServersUnreadable(ILogger logger, string reason);
 
+    [LoggerMessage(20, LogLevel.Warning, "The server the Redis connection takes for the primary, {Server}, answers as a replica")]
+    public static partial void PrimaryAnswersAsReplica(ILogger logger, string server);
+
     // A warning, so that the logs kept of a fault run (warnings and above) say why each 504 was given.
     [LoggerMessage(19, LogLevel.Warning, "A write of {Key} is answered 504 Write outcome unknown: {Reason}")]
     public static partial void WriteOutcomeUnknown(ILogger logger, string key, string reason);

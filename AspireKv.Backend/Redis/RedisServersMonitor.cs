@@ -41,9 +41,20 @@ internal sealed class RedisServersMonitor(
         var database = redis.GetDatabase();
         var primary = await database.IdentifyEndpointAsync(flags: CommandFlags.DemandMaster).ConfigureAwait(false);
         var info = (string?)await database.ScriptEvaluateAsync(ReadReplication, flags: CommandFlags.DemandMaster).ConfigureAwait(false);
-        if (primary is not null && info is not null && ReplicationInfo.Parse(info) is { } replication)
+        if (primary is null || info is null)
         {
-            view.Observe(EndPointCollection.ToString(primary), followsFailovers, replication.Offset, replication.Replicas);
+            return;
+        }
+
+        var address = EndPointCollection.ToString(primary);
+        if (ReplicationInfo.Parse(info) is { } replication)
+        {
+            view.Observe(address, replication.ReplicationId, followsFailovers, replication.Offset, replication.Replicas);
+        }
+        else
+        {
+            // The connection still takes a demoted server for the primary: every read it routes "to the primary" goes there.
+            Log.PrimaryAnswersAsReplica(logger, address);
         }
     }
 }

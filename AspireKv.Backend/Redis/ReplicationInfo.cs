@@ -3,10 +3,14 @@ using AspireKv.Contracts;
 
 namespace AspireKv.Backend.Redis;
 
-/// <summary>What a primary's <c>INFO replication</c> says of its replicas.</summary>
+/// <summary>What a primary's <c>INFO replication</c> says of itself and its replicas.</summary>
+/// <param name="ReplicationId">
+/// The primary's replication ID (<c>master_replid</c>): Redis draws a new one when a replica is promoted, so it tells two
+/// terms of the same server apart; empty when the server gives none (Garnet).
+/// </param>
 /// <param name="Offset">The primary's replication offset (<c>master_repl_offset</c>).</param>
 /// <param name="Replicas">Each connected replica (<c>slave0:ip=…,port=…,state=…,offset=…,lag=…</c>).</param>
-internal sealed record ReplicationInfo(long Offset, IReadOnlyList<RedisReplicaStatus> Replicas)
+internal sealed record ReplicationInfo(string ReplicationId, long Offset, IReadOnlyList<RedisReplicaStatus> Replicas)
 {
     /// <summary>The section's fields; null when the server is not a primary (<c>role:slave</c>, say).</summary>
     public static ReplicationInfo? Parse(string info)
@@ -27,7 +31,7 @@ internal sealed record ReplicationInfo(long Offset, IReadOnlyList<RedisReplicaSt
             .Where(pair => pair[0].StartsWith("slave", StringComparison.Ordinal) && pair[0].Length > 5 && char.IsAsciiDigit(pair[0][5]))
             .Select(pair => Replica(pair[1], offset))
             .ToList();
-        return new ReplicationInfo(offset, replicas);
+        return new ReplicationInfo(fields.FirstOrDefault(pair => pair[0] == "master_replid")?[1] ?? "", offset, replicas);
     }
 
     /// <summary>The value of field <paramref name="name"/> of an <c>INFO</c> section, or null when it has none.</summary>

@@ -19,6 +19,7 @@ public sealed class ReplicationInfoTests
         var parsed = ReplicationInfo.Parse(info);
 
         Assert.NotNull(parsed);
+        Assert.Equal("8d2f", parsed.ReplicationId);
         Assert.Equal(1200, parsed.Offset);
         Assert.Equal(
             [new RedisReplicaStatus("127.0.0.1:6381", "online", 1000, 200, 0), new RedisReplicaStatus("127.0.0.1:6382", "wait_bgsave", 0, 1200, 3)],
@@ -35,6 +36,7 @@ public sealed class ReplicationInfoTests
         var parsed = ReplicationInfo.Parse("# Replication\nrole:master\nslave_read_only:1\n");
 
         Assert.NotNull(parsed);
+        Assert.Equal("", parsed.ReplicationId);
         Assert.Equal(0, parsed.Offset);
         Assert.Empty(parsed.Replicas);
     }
@@ -45,16 +47,40 @@ public sealed class ReplicationInfoTests
         var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-12-02T08:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
         var view = new RedisServersView(time);
 
-        view.Observe("127.0.0.1:6380", followsFailovers: true, 10, []);
-        view.Observe("127.0.0.1:6380", followsFailovers: true, 20, []);
+        view.Observe("127.0.0.1:6380", "a1", followsFailovers: true, 10, []);
+        view.Observe("127.0.0.1:6380", "a1", followsFailovers: true, 20, []);
         Assert.Equal(0, view.Current!.FailoversSeen);
         Assert.Null(view.Current.LastFailoverAt);
 
         time.Advance(TimeSpan.FromSeconds(5));
-        view.Observe("127.0.0.1:6381", followsFailovers: true, 30, []);
+        view.Observe("127.0.0.1:6381", "b1", followsFailovers: true, 30, []);
         Assert.Equal(1, view.Current.FailoversSeen);
         Assert.Equal(time.GetUtcNow(), view.Current.LastFailoverAt);
         Assert.Equal("127.0.0.1:6381", view.Current.Primary);
+    }
+
+    [Fact]
+    public void View_AServerPromotedAgain_WhileTheBackendCouldNotAsk_CountsAFailover()
+    {
+        var view = new RedisServersView(new FakeTimeProvider());
+
+        // 6380 was primary, then 6381, then 6380 again with a new replication ID; this backend saw neither change happen.
+        view.Observe("127.0.0.1:6380", "a1", followsFailovers: true, 10, []);
+        view.Observe("127.0.0.1:6380", "a2", followsFailovers: true, 40, []);
+
+        Assert.Equal(1, view.Current!.FailoversSeen);
+    }
+
+    [Fact]
+    public void View_AServerWithoutReplicationId_IsToldByItsAddress()
+    {
+        var view = new RedisServersView(new FakeTimeProvider());
+
+        view.Observe("127.0.0.1:6380", "", followsFailovers: true, 10, []);
+        view.Observe("127.0.0.1:6380", "", followsFailovers: true, 20, []);
+        view.Observe("127.0.0.1:6381", "", followsFailovers: true, 30, []);
+
+        Assert.Equal(1, view.Current!.FailoversSeen);
     }
 
     [Fact]
@@ -62,8 +88,8 @@ public sealed class ReplicationInfoTests
     {
         var view = new RedisServersView(new FakeTimeProvider());
 
-        view.Observe("localhost:6379", followsFailovers: false, 1, []);
-        view.Observe("127.0.0.1:6379", followsFailovers: false, 2, []);
+        view.Observe("localhost:6379", "", followsFailovers: false, 1, []);
+        view.Observe("127.0.0.1:6379", "", followsFailovers: false, 2, []);
 
         Assert.Equal(0, view.Current!.FailoversSeen);
     }
