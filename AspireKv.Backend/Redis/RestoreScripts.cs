@@ -48,11 +48,19 @@ internal static class RestoreScripts
     /// order of their keys. Returns the epoch in force, or nil while the barrier stands, a member is still writing
     /// back, or the members are not those passed (the caller read them before a backend joined or left: it asks
     /// again). Members whose liveness key expired (they died) are dropped. The new epoch is 'generation:id', its
-    /// generation one above the highest any member had loaded (<see cref="Replication.Epochs"/>).
+    /// generation one above the highest any member had loaded (<see cref="Replication.Epochs"/>). Behind Sentinel, an
+    /// epoch found in force that started on another server (this one was promoted since, and the epoch came with its
+    /// copy of the data) is ended here, not returned: a backend that read its state elsewhere, or whose end of the
+    /// epoch went to another server, would otherwise load an epoch the next state read calls changed.
     /// </summary>
     /// <remarks>Members come in KEYS, not as names to build keys from: Garnet locks, and so protects, only the keys in KEYS.</remarks>
     public const string TryComplete = """
         local epoch = redis.call('GET', KEYS[1])
+        if epoch and ARGV[2] == '1'
+          and redis.call('GET', KEYS[5]) ~= string.match(redis.call('INFO', 'replication'), 'master_replid:(%x+)') then
+          redis.call('DEL', KEYS[1])
+          epoch = false
+        end
         if epoch then return epoch end
         if redis.call('EXISTS', KEYS[2]) == 1 then return false end
         if redis.call('SCARD', KEYS[3]) ~= #ARGV - 2 then return false end

@@ -546,9 +546,10 @@ public abstract class RedisReplicationLogContractTests(RedisServerKind server) :
     private protected int ServerPort => _server!.Port;
 
     // confirmationServers: the servers asked whether another answers as the primary (the log's own when null).
+    // completeFirstEpoch: false to find the server as it is (a promoted replica still holding its old primary's epoch).
     private protected async Task<IReplicationLog[]> CreateLogsAsync(
         string prefix, int count, int logLength = 1_000, int requiredAcks = 0, string? connectionString = null, bool followsFailovers = false,
-        IConnectionMultiplexer? confirmationServers = null, TimeProvider? time = null)
+        IConnectionMultiplexer? confirmationServers = null, TimeProvider? time = null, bool completeFirstEpoch = true)
     {
         time ??= TimeProvider.System;
         connectionString ??= _server!.ConnectionString;
@@ -578,7 +579,11 @@ public abstract class RedisReplicationLogContractTests(RedisServerKind server) :
                 new PrimaryConfirmation(confirmationServers ?? connection, time), time, NullLogger<RedisReplicationLog>.Instance);
         }
 
-        await logs[0].TryCompleteRestoreAsync("first", TestContext.Current.CancellationToken);
+        if (completeFirstEpoch)
+        {
+            await logs[0].TryCompleteRestoreAsync("first", TestContext.Current.CancellationToken);
+        }
+
         return logs;
     }
 
@@ -743,7 +748,7 @@ public sealed class RedisServerReplicationLogContractTests() : RedisReplicationL
 
         // What Sentinel does in a failover; the replica has the epoch and the write, but it is not the epoch's primary.
         await replicaServer.ReplicaOfAsync(null!);
-        var promoted = (await CreateLogsAsync(prefix, 1, connectionString: replica.ConnectionString, followsFailovers: true))[0];
+        var promoted = (await CreateLogsAsync(prefix, 1, connectionString: replica.ConnectionString, followsFailovers: true, completeFirstEpoch: false))[0];
         var before = await promoted.ReadStateAsync(Cancellation);
         var commit = await SetAsync(promoted, "k", "after the promotion");
 
@@ -758,6 +763,32 @@ public sealed class RedisServerReplicationLogContractTests() : RedisReplicationL
         Assert.Equal(Epochs.GenerationOf(epoch) + 1, Epochs.GenerationOf(next));
         Assert.False((await promoted.ReadStateAsync(Cancellation)).PrimaryChanged);
         Assert.Equal(new CommitResult(CommitStatus.Committed, 2), await SetAsync(promoted, "k", "after the restore"));
+    }
+
+    [Fact]
+    public async Task Restore_OnAPromotedReplica_ThatStillHoldsTheOldEpoch_CompletesANewOne()
+    {
+        var prefix = $"contract-{Guid.NewGuid():N}";
+        await using var replica = await LocalRedisServer.StartAsync(RedisServerKind.RedisServer, Cancellation);
+        await using var toReplica = await ConnectionMultiplexer.ConnectAsync(replica.ConnectionString + ",allowAdmin=true");
+        var replicaServer = toReplica.GetServer(toReplica.GetEndPoints()[0]);
+        await replicaServer.ReplicaOfAsync(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, ServerPort));
+        await WaitForReplicationLinkAsync(replicaServer);
+        var primary = (await CreateLogsAsync(prefix, 1, requiredAcks: 1, followsFailovers: true))[0];
+        var epoch = (await primary.ReadStateAsync(Cancellation)).Epoch!;
+        await replicaServer.ReplicaOfAsync(null!);
+
+        // No commit and no end of the epoch reached the promoted server first (they went to another one, or the
+        // backend read a state without an epoch): the restore itself must not hand back the epoch it holds.
+        var promoted = (await CreateLogsAsync(prefix, 1, connectionString: replica.ConnectionString, followsFailovers: true, completeFirstEpoch: false))[0];
+        Assert.Equal(epoch, (await promoted.ReadStateAsync(Cancellation)).Epoch);
+        await promoted.JoinRestoreAsync(Node, Epochs.GenerationOf(epoch), TimeSpan.FromMilliseconds(1), TimeSpan.FromSeconds(5), Cancellation);
+        await promoted.LeaveRestoreAsync(Node, Cancellation);
+        var next = await Eventually(() => promoted.TryCompleteRestoreAsync("after-failover", Cancellation));
+
+        Assert.NotEqual(epoch, next);
+        Assert.Equal(Epochs.GenerationOf(epoch) + 1, Epochs.GenerationOf(next));
+        Assert.False((await promoted.ReadStateAsync(Cancellation)).PrimaryChanged);
     }
 
     [Fact]
