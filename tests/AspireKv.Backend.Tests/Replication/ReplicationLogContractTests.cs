@@ -775,6 +775,8 @@ public sealed class RedisServerReplicationLogContractTests() : RedisReplicationL
         await replicaServer.ReplicaOfAsync(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, ServerPort));
         await WaitForReplicationLinkAsync(replicaServer);
         var primary = (await CreateLogsAsync(prefix, 1, requiredAcks: 1, followsFailovers: true))[0];
+        // Acknowledged by the replica, so it has everything before it too: the epoch.
+        Assert.Equal(new CommitResult(CommitStatus.Committed, 1), await SetAsync(primary, "k", "before"));
         var epoch = (await primary.ReadStateAsync(Cancellation)).Epoch!;
         await replicaServer.ReplicaOfAsync(null!);
 
