@@ -87,7 +87,7 @@ if [ "$workload" = get ]; then
   [ "$target" = balancer ] || dotnet "bench/AspireKv.Bench/bin/${configuration}/net10.0/AspireKv.Bench.dll" populate "$url_b" 10000
 fi
 
-echo "Redis: ${REDIS:-redis-server}; every process started from this shell (one session)"
+echo "Redis: ${REDIS:-redis-server}; every service started from this shell (one session), wrk in a session of its own"
 echo "A: $root_a ${A_ENV:-}"
 echo "B: $root_b ${B_ENV:-}"
 printf "%-6s %5s %10s %9s %9s %7s\n" side conns "req/s" "p50 ms" "p99 ms" errors

@@ -3,7 +3,7 @@
 # AppHost's timings: down after 1 s, quorum 2, failover timeout 3 s) under PUTs through the balancer at full speed
 # (wrk, 64 connections, 10,000 keys, 100-byte values) for MINUTES (10) with no fault injected, then counts what the
 # Sentinels logged: a primary seen down by one Sentinel (+sdown master), by a quorum (+odown), and failovers
-# (+switch-master). Every one is false: nothing failed. Target 0 failovers. All processes in this script's session.
+# (+switch-master). Every one is false: nothing failed. Target 0 failovers. Every service in this script's session, wrk in one of its own.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh

@@ -5,6 +5,22 @@
 configuration=${CONFIGURATION:-Release}
 declare -gA pid
 
+# How the services share the CPU. Linux's autogroup scheduler (/proc/sys/kernel/sched_autogroup_enabled = 1 on these
+# machines) divides the CPU between sessions first and only then between the processes of a session, so where each
+# process runs moves the results by 2x or more on two cores:
+#   one-session  every service in this script's session, as the Aspire orchestrator runs them (the default);
+#   per-service  each service in a session of its own (setsid), as one terminal per service runs them.
+# wrk runs in a session of its own in both. set_layout <layout> switches (for the next processes started).
+set_layout() {
+  case "$1" in
+    one-session) service_session=() ;;
+    per-service) service_session=(setsid) ;;
+    *) echo "unknown layout '$1' (one-session or per-service)" >&2; return 1 ;;
+  esac
+  layout=$1
+}
+set_layout "${LAYOUT:-one-session}"
+
 # bench_start: installs the tools, builds (unless SKIP_BUILD is set: runs what is built, for trying a script out),
 # and makes $work; at exit every process in pid is stopped and $work removed.
 bench_start() {
@@ -15,12 +31,7 @@ bench_start() {
 }
 
 cleanup() {
-  # TERM first: nginx's master stops its workers on TERM, but a killed master leaves them running.
-  for name in "${!pid[@]}"; do kill -TERM "${pid[$name]}" 2>/dev/null || true; done
-  for name in "${!pid[@]}"; do
-    for _ in $(seq 1 50); do kill -0 "${pid[$name]}" 2>/dev/null || break; sleep 0.1; done
-    kill -9 "${pid[$name]}" 2>/dev/null || true
-  done
+  stop_all
   rm -rf "$work"
 }
 
@@ -35,7 +46,7 @@ start_aspirekv() {
   secret=$(python3 -c 'import secrets; print(secrets.token_hex(16))')
   redis_port=$(free_port)
   mkdir -p "$work/redis"
-  redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --dir "$work/redis" "$@" >/dev/null &
+  "${service_session[@]}" redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --dir "$work/redis" "$@" >/dev/null &
   pid[redis]=$!
   wait_port "$redis_port"
   redis_connection="127.0.0.1:$redis_port,abortConnect=false"
@@ -54,7 +65,7 @@ start_aspirekv_replicated() {
     mkdir -p "$work/redis-$i"
     local replica=()
     [ "$i" = 0 ] || replica=(--replicaof 127.0.0.1 "${ports[0]}")
-    redis-server --port "${ports[$i]}" --bind 127.0.0.1 --save "" --dir "$work/redis-$i" \
+    "${service_session[@]}" redis-server --port "${ports[$i]}" --bind 127.0.0.1 --save "" --dir "$work/redis-$i" \
       --min-replicas-to-write 1 --min-replicas-max-lag 3 "${replica[@]}" "$@" >/dev/null &
     pid[redis-$i]=$!
   done
@@ -62,7 +73,7 @@ start_aspirekv_replicated() {
   for i in 0 1 2; do
     printf 'port %s\nbind 127.0.0.1\ndir %s\nsentinel monitor aspirekv 127.0.0.1 %s 2\nsentinel down-after-milliseconds aspirekv 1000\nsentinel failover-timeout aspirekv 3000\n' \
       "${sentinels[$i]}" "$work" "${ports[0]}" >"$work/sentinel-$i.conf"
-    redis-sentinel "$work/sentinel-$i.conf" >"$work/sentinel-$i.log" &
+    "${service_session[@]}" redis-sentinel "$work/sentinel-$i.conf" >"$work/sentinel-$i.log" &
     pid[sentinel-$i]=$!
   done
   for i in 0 1 2; do wait_port "${sentinels[$i]}"; done
@@ -88,6 +99,19 @@ stop_aspirekv() {
   rm -rf "$work"/redis*
 }
 
+# stop_all: stops every process started so far, so that another layout can start. TERM first: nginx's master stops
+# its workers on TERM, but a killed master leaves them running.
+stop_all() {
+  local name
+  for name in "${!pid[@]}"; do kill -TERM "${pid[$name]}" 2>/dev/null || true; done
+  for name in "${!pid[@]}"; do
+    for _ in $(seq 1 50); do kill -0 "${pid[$name]}" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "${pid[$name]}" 2>/dev/null || true
+    unset "pid[$name]"
+  done
+  rm -rf "$work"/redis*
+}
+
 start_backends_and_balancer() {
   lb_port=$(free_port)
   declare -gA backend_port
@@ -96,7 +120,7 @@ start_backends_and_balancer() {
   Cluster__Secret="$secret" Balancer__RateLimitPerClient=0 Logging__LogLevel__Default=Warning DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 \
   services__backend__http__0="http://127.0.0.1:${backend_port[1]}" services__backend__http__1="http://127.0.0.1:${backend_port[2]}" \
   services__backend__http__2="http://127.0.0.1:${backend_port[3]}" \
-    dotnet "AspireKv.Balancer/bin/$configuration/net10.0/AspireKv.Balancer.dll" --contentRoot "$PWD/AspireKv.Balancer/bin/$configuration/net10.0" \
+    "${service_session[@]}" dotnet "AspireKv.Balancer/bin/$configuration/net10.0/AspireKv.Balancer.dll" --contentRoot "$PWD/AspireKv.Balancer/bin/$configuration/net10.0" \
     --urls "http://127.0.0.1:$lb_port" >/dev/null 2>&1 &
   pid[balancer]=$!
   for b in 1 2 3; do wait_http "http://127.0.0.1:${backend_port[$b]}/health"; done
@@ -108,7 +132,7 @@ start_backend() {
   ConnectionStrings__redis="$redis_connection" Node__Name="backend-$b" \
   Node__PublicUrl="http://127.0.0.1:$port" Registration__BalancerUrl="http://127.0.0.1:$lb_port" \
   Cluster__Secret="$secret" Replication__SigningKey="$secret" Logging__LogLevel__Default=Warning \
-    dotnet "AspireKv.Backend/bin/$configuration/net10.0/AspireKv.Backend.dll" --contentRoot "$PWD/AspireKv.Backend/bin/$configuration/net10.0" \
+    "${service_session[@]}" dotnet "AspireKv.Backend/bin/$configuration/net10.0/AspireKv.Backend.dll" --contentRoot "$PWD/AspireKv.Backend/bin/$configuration/net10.0" \
     --urls "http://127.0.0.1:$port" >/dev/null 2>&1 &
   pid[backend-$b]=$!
 }
@@ -138,7 +162,7 @@ backend backends
   server backend-2 127.0.0.1:${backend_port[2]} check
   server backend-3 127.0.0.1:${backend_port[3]} check
 CFG
-  haproxy -f "$work/haproxy.cfg" -db >/dev/null 2>&1 &
+  "${service_session[@]}" haproxy -f "$work/haproxy.cfg" -db >/dev/null 2>&1 &
   pid[haproxy]=$!
   wait_port "$haproxy_port"
 }
@@ -179,7 +203,7 @@ http {
   }
 }
 CFG
-  nginx -c "$work/nginx.conf" -g 'daemon off;' >/dev/null 2>&1 &
+  "${service_session[@]}" nginx -c "$work/nginx.conf" -g 'daemon off;' >/dev/null 2>&1 &
   pid[nginx]=$!
   wait_port "$nginx_port"
 }
@@ -190,7 +214,7 @@ start_yarp_baseline() {
   yarp_port=$(free_port)
   BACKENDS="http://127.0.0.1:${backend_port[1]},http://127.0.0.1:${backend_port[2]},http://127.0.0.1:${backend_port[3]}" \
   DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 \
-    dotnet "bench/AspireKv.YarpBaseline/bin/$configuration/net10.0/AspireKv.YarpBaseline.dll" --urls "http://127.0.0.1:$yarp_port" >/dev/null 2>&1 &
+    "${service_session[@]}" dotnet "bench/AspireKv.YarpBaseline/bin/$configuration/net10.0/AspireKv.YarpBaseline.dll" --urls "http://127.0.0.1:$yarp_port" >/dev/null 2>&1 &
   pid[yarp-baseline]=$!
   wait_port "$yarp_port"
 }
@@ -199,8 +223,28 @@ start_yarp_baseline() {
 steal() { awk '/^cpu /{print $9, $2+$3+$4+$5+$6+$7+$8+$9}' /proc/stat; }
 steal_between() { echo "$1 $2" | awk '{ if ($4 - $2 > 0) printf "%.1f%%", 100 * ($3 - $1) / ($4 - $2); else print "n/a" }'; }
 
-# run_wrk <url> <connections> <duration> <script> [script arguments...]
-run_wrk() { local url=$1 conns=$2 duration=$3 script=$4; shift 4; wrk -t2 -c"$conns" -d"$duration" --latency -s "$script" "$url" -- "$@" 2>&1; }
+# run_wrk <url> <connections> <duration> <script> [script arguments...]: wrk in a session of its own (see set_layout).
+run_wrk() { local url=$1 conns=$2 duration=$3 script=$4; shift 4; setsid --wait wrk -t2 -c"$conns" -d"$duration" --latency -s "$script" "$url" -- "$@" 2>&1; }
+
+# cpu_ticks <name>...: the CPU time (user + system, in clock ticks) used so far by the processes pid[name] and
+# their children (nginx's workers); "-" for no process.
+cpu_ticks() {
+  local name total=0 p
+  for name in "$@"; do
+    [ "$name" = "-" ] && continue
+    for p in "${pid[$name]}" $(pgrep -P "${pid[$name]}" || true); do
+      # Fields 14 and 15 of /proc/<pid>/stat, counted after the command name, which may hold spaces.
+      total=$((total + $(sed 's/.*) //' "/proc/$p/stat" | awk '{ print $12 + $13 }')))
+    done
+  done
+  echo "$total"
+}
+
+# cpu_per_request <ticks before> <ticks after> <requests>: microseconds of CPU per request.
+cpu_per_request() { awk -v b="$1" -v a="$2" -v n="$3" -v hz="$(getconf CLK_TCK)" 'BEGIN { if (n > 0) printf "%.0f", (a - b) * 1e6 / hz / n; else print "n/a" }'; }
+
+# requests_done: the requests wrk completed, from its output on standard input.
+requests_done() { awk '/requests in/ { print $1 }'; }
 
 # field: requests/s, p50 and p99 (ms) and errors from wrk's output on standard input.
 field() {

@@ -5,8 +5,8 @@
 # the order swapped every round; each round starts the topology afresh, warms up 2 s (plus 8 s on the first round),
 # then runs wrk for 10 s at 64 connections over 10,000 keys with 100-byte values (closed loop: the maximum), then
 # PUTs at a fixed offered rate, PACED_RATE per second (1000, below both maxima on two cores) for 10 s, open loop with
-# latency counted from when each write was due (AspireKv.Bench paced), so the tails compare at the same load. All
-# processes in this script's session. Prints both per run, then the median ratios replicated/single: throughput,
+# latency counted from when each write was due (AspireKv.Bench paced), so the tails compare at the same load. Every
+# service in this script's session, wrk in one of its own (LAYOUT=per-service: each service in its own too). Prints both per run, then the median ratios replicated/single: throughput,
 # and p99 at the fixed rate.
 set -euo pipefail
 cd "$(dirname "$0")/.."
