@@ -41,7 +41,7 @@ wait_port() { for _ in $(seq 1 300); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev
 
 # Each service runs with its build folder as content root, so that it reads its appsettings.json as shipped.
 # start_aspirekv <redis-server flags...>: redis-server, three backends and our balancer. Sets redis_port, lb_port,
-# backend_port[1..3] and pid[...]. start_backend <n> starts (again) backend n on its port.
+# backend_port[1..3] and pid[...]. start_backend <n> starts (again) backend n on its port, start_balancer the balancer.
 start_aspirekv() {
   secret=$(python3 -c 'import secrets; print(secrets.token_hex(16))')
   redis_port=$(free_port)
@@ -117,14 +117,22 @@ start_backends_and_balancer() {
   declare -gA backend_port
   for b in 1 2 3; do backend_port[$b]=$(free_port); done
   for b in 1 2 3; do start_backend "$b"; done
+  start_balancer
+  for b in 1 2 3; do wait_http "http://127.0.0.1:${backend_port[$b]}/health"; done
+  wait_http "http://127.0.0.1:$lb_port/health"
+}
+
+# service_env: NAME=value pairs given to the balancer and the backends started next (bench/warmup.sh's variants).
+service_env=()
+
+# start_balancer starts (again) the balancer on lb_port, in front of the three backends.
+start_balancer() {
   Cluster__Secret="$secret" Balancer__RateLimitPerClient=0 Logging__LogLevel__Default=Warning DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 \
   services__backend__http__0="http://127.0.0.1:${backend_port[1]}" services__backend__http__1="http://127.0.0.1:${backend_port[2]}" \
   services__backend__http__2="http://127.0.0.1:${backend_port[3]}" \
-    "${service_session[@]}" dotnet "AspireKv.Balancer/bin/$configuration/net10.0/AspireKv.Balancer.dll" --contentRoot "$PWD/AspireKv.Balancer/bin/$configuration/net10.0" \
-    --urls "http://127.0.0.1:$lb_port" >/dev/null 2>&1 &
+    "${service_session[@]}" env "${service_env[@]}" dotnet "AspireKv.Balancer/bin/$configuration/net10.0/AspireKv.Balancer.dll" \
+    --contentRoot "$PWD/AspireKv.Balancer/bin/$configuration/net10.0" --urls "http://127.0.0.1:$lb_port" >/dev/null 2>&1 &
   pid[balancer]=$!
-  for b in 1 2 3; do wait_http "http://127.0.0.1:${backend_port[$b]}/health"; done
-  wait_http "http://127.0.0.1:$lb_port/health"
 }
 
 start_backend() {
@@ -132,8 +140,8 @@ start_backend() {
   ConnectionStrings__redis="$redis_connection" Node__Name="backend-$b" \
   Node__PublicUrl="http://127.0.0.1:$port" Registration__BalancerUrl="http://127.0.0.1:$lb_port" \
   Cluster__Secret="$secret" Replication__SigningKey="$secret" Logging__LogLevel__Default=Warning \
-    "${service_session[@]}" dotnet "AspireKv.Backend/bin/$configuration/net10.0/AspireKv.Backend.dll" --contentRoot "$PWD/AspireKv.Backend/bin/$configuration/net10.0" \
-    --urls "http://127.0.0.1:$port" >/dev/null 2>&1 &
+    "${service_session[@]}" env "${service_env[@]}" dotnet "AspireKv.Backend/bin/$configuration/net10.0/AspireKv.Backend.dll" \
+    --contentRoot "$PWD/AspireKv.Backend/bin/$configuration/net10.0" --urls "http://127.0.0.1:$port" >/dev/null 2>&1 &
   pid[backend-$b]=$!
 }
 
