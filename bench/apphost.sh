@@ -15,27 +15,32 @@ bash bench/install-tools.sh
 bash scripts/install-prerequisites.sh >/dev/null
 work=$(mktemp -d)
 
+listener() { ss -ltnpH "sport = :$1" | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2; }
 setsid dotnet run -c Release --project AspireKv.AppHost >"$work/apphost.log" 2>&1 &
 apphost=$!
 stop_apphost() {
-  # The AppHost stops its services on SIGTERM; whatever outlives it (the orchestrator, the dashboard) is in its session.
+  # The AppHost stops its services on SIGTERM, but its orchestrator (DCP), the dashboard and the Redis servers can
+  # outlive it, in sessions of their own: those are stopped by what they listen on and by name (so no other Aspire
+  # app may run meanwhile).
+  local leftovers
   kill -TERM "$apphost" 2>/dev/null || true
   for _ in $(seq 1 300); do kill -0 "$apphost" 2>/dev/null || break; sleep 0.1; done
-  pkill -KILL -s "$apphost" 2>/dev/null || true
+  leftovers="$(for port in 4000 5001 5002 5003 6380 6381 6382 26380 26381 26382; do listener "$port"; done)
+$(pgrep -f 'aspire.hosting.orchestration.*/dcp|Aspire.Dashboard' || true)"
+  # shellcheck disable=SC2086 # a list of PIDs
+  kill -KILL $leftovers 2>/dev/null || true
   rm -rf "$work"
 }
 trap stop_apphost EXIT
 
-routes_to_all() { curl -sf http://127.0.0.1:4000/registry 2>/dev/null | grep -o '"activeHealth":"Healthy"' | wc -l | grep -q '^3$'; }
 for _ in $(seq 1 900); do
-  routes_to_all && break
+  routes_to_all http://127.0.0.1:4000 && break
   kill -0 "$apphost" 2>/dev/null || { echo "the AppHost exited:"; tail -20 "$work/apphost.log"; exit 1; }
   sleep 0.2
 done
-routes_to_all || { echo "the balancer did not route to all three backends within 180 s"; exit 1; }
+routes_to_all http://127.0.0.1:4000 || { echo "the balancer did not route to all three backends within 180 s"; exit 1; }
 
-# The services' PIDs, by the ports they listen on.
-listener() { ss -ltnpH "sport = :$1" | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2; }
+# The services' PIDs, by the ports they listen on (listener, above).
 pid[balancer]=$(listener 4000)
 for b in 1 2 3; do pid[backend-$b]=$(listener $((5000 + b))); done
 

@@ -35,6 +35,14 @@ cleanup() {
   rm -rf "$work"
 }
 
+# routes_to_all <balancer url>: true once GETs through the balancer are answered by three different backends (the
+# X-Served-By header of a key's 404), so the balancer's health checks have taken every backend in.
+routes_to_all() {
+  local served
+  served=$(for _ in $(seq 1 12); do curl -s -o /dev/null -D - "$1/kv/bench-routing-probe" 2>/dev/null | tr -d '\r' | awk -F': ' 'tolower($1) == "x-served-by" { print $2 }'; done | sort -u | wc -l)
+  [ "$served" -ge 3 ]
+}
+
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
 wait_http() { for _ in $(seq 1 300); do curl -sf -o /dev/null "$1" && return 0; sleep 0.1; done; echo "no answer from $1" >&2; return 1; }
 wait_port() { for _ in $(seq 1 300); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done; echo "nothing listens on $1" >&2; return 1; }
@@ -122,16 +130,19 @@ start_backends_and_balancer() {
   wait_http "http://127.0.0.1:$lb_port/health"
 }
 
-# service_env: NAME=value pairs given to the balancer and the backends started next (bench/warmup.sh's variants).
+# service_env: NAME=value pairs given to the balancer and the backends started next (bench/warmup.sh's variants);
+# balancer_dir and backend_dir: the folders they are started from (their build output unless set).
 service_env=()
+balancer_dir=
+backend_dir=
 
 # start_balancer starts (again) the balancer on lb_port, in front of the three backends.
 start_balancer() {
   Cluster__Secret="$secret" Balancer__RateLimitPerClient=0 Logging__LogLevel__Default=Warning DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 \
   services__backend__http__0="http://127.0.0.1:${backend_port[1]}" services__backend__http__1="http://127.0.0.1:${backend_port[2]}" \
   services__backend__http__2="http://127.0.0.1:${backend_port[3]}" \
-    "${service_session[@]}" env "${service_env[@]}" dotnet "AspireKv.Balancer/bin/$configuration/net10.0/AspireKv.Balancer.dll" \
-    --contentRoot "$PWD/AspireKv.Balancer/bin/$configuration/net10.0" --urls "http://127.0.0.1:$lb_port" >/dev/null 2>&1 &
+    "${service_session[@]}" env "${service_env[@]}" dotnet "${balancer_dir:-$PWD/AspireKv.Balancer/bin/$configuration/net10.0}/AspireKv.Balancer.dll" \
+    --contentRoot "${balancer_dir:-$PWD/AspireKv.Balancer/bin/$configuration/net10.0}" --urls "http://127.0.0.1:$lb_port" >/dev/null 2>&1 &
   pid[balancer]=$!
 }
 
@@ -140,8 +151,8 @@ start_backend() {
   ConnectionStrings__redis="$redis_connection" Node__Name="backend-$b" \
   Node__PublicUrl="http://127.0.0.1:$port" Registration__BalancerUrl="http://127.0.0.1:$lb_port" \
   Cluster__Secret="$secret" Replication__SigningKey="$secret" Logging__LogLevel__Default=Warning \
-    "${service_session[@]}" env "${service_env[@]}" dotnet "AspireKv.Backend/bin/$configuration/net10.0/AspireKv.Backend.dll" \
-    --contentRoot "$PWD/AspireKv.Backend/bin/$configuration/net10.0" --urls "http://127.0.0.1:$port" >/dev/null 2>&1 &
+    "${service_session[@]}" env "${service_env[@]}" dotnet "${backend_dir:-$PWD/AspireKv.Backend/bin/$configuration/net10.0}/AspireKv.Backend.dll" \
+    --contentRoot "${backend_dir:-$PWD/AspireKv.Backend/bin/$configuration/net10.0}" --urls "http://127.0.0.1:$port" >/dev/null 2>&1 &
   pid[backend-$b]=$!
 }
 

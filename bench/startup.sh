@@ -4,6 +4,7 @@
 # nothing else may be running on them. Stops what it starts, by PID.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib.sh
 
 log=$(mktemp)
 started=$(date +%s.%N)
@@ -11,16 +12,12 @@ dotnet run --project AspireKv.AppHost >"$log" 2>&1 &
 apphost=$!
 trap 'kill -TERM "$apphost" 2>/dev/null || true' EXIT
 
-routes_to_all() {
-  curl -sf http://localhost:4000/registry 2>/dev/null | grep -o '"activeHealth":"Healthy"' | wc -l | grep -q '^3$'
-}
-
 for _ in $(seq 1 600); do
-  routes_to_all && break
+  routes_to_all http://localhost:4000 && break
   kill -0 "$apphost" 2>/dev/null || { echo "the AppHost exited; its output is in $log"; exit 1; }
   sleep 0.2
 done
-routes_to_all || { echo "not ready after 120 s; the AppHost's output is in $log"; exit 1; }
+routes_to_all http://localhost:4000 || { echo "not ready after 120 s; the AppHost's output is in $log"; exit 1; }
 echo "start: $(echo "$(date +%s.%N) - $started" | bc) s until the balancer routes to all three backends"
 
 stopping=$(date +%s.%N)

@@ -8,10 +8,11 @@
 #   - first: wrk GETs for the 10 s right after that (64 connections, 10,000 keys), through the balancer or straight
 #     to the backend;
 #   - steady: the same 10 s once the same process has served for 30 s more.
-# A variant is "default" or NAME=value pairs joined by commas, given to the restarted process as its environment
-# (the runtime reads DOTNET_* settings there). VARIANTS defaults to "default DOTNET_TieredPGO=0
-# DOTNET_TieredCompilation=0". Prints every start, then per service and variant the medians of start-up and of
-# first/steady. About (STARTS x variants x services) x 55 s.
+# A variant is "default", "readytorun" (the service published with ReadyToRun code, compiled ahead of time, into a
+# folder of the run's own; published once, before the first start), or NAME=value pairs joined by commas, given to the
+# restarted process as its environment (the runtime reads DOTNET_* settings there). VARIANTS defaults to "default
+# DOTNET_TieredPGO=0 DOTNET_TieredCompilation=0". Prints every start, then per service and variant the medians of
+# start-up and of first/steady. About (STARTS x variants x services) x 55 s.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
@@ -21,6 +22,14 @@ read -r -a variants <<<"${VARIANTS:-default DOTNET_TieredPGO=0 DOTNET_TieredComp
 read -r -a services <<<"${SERVICES:-balancer backend}"
 rows="$work/rows"
 : >"$rows"
+
+# readytorun: each service published framework-dependent for this machine, with ReadyToRun code.
+if [[ " ${variants[*]} " == *" readytorun "* ]]; then
+  for project in AspireKv.Balancer AspireKv.Backend; do
+    dotnet publish "$project" -c "$configuration" -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
+      -o "$work/readytorun/$project" -v q -nologo >/dev/null
+  done
+fi
 
 start_aspirekv --appendonly no
 dotnet "bench/AspireKv.Bench/bin/${configuration}/net10.0/AspireKv.Bench.dll" populate "http://127.0.0.1:${backend_port[1]}" 10000 >/dev/null
@@ -35,9 +44,13 @@ restart() {
   for _ in $(seq 1 100); do kill -0 "${pid[$name]}" 2>/dev/null || break; sleep 0.1; done
   kill -9 "${pid[$name]}" 2>/dev/null || true
   service_env=()
-  [ "$variant" = default ] || IFS=, read -r -a service_env <<<"$variant"
+  case "$variant" in
+    default) ;;
+    readytorun) balancer_dir="$work/readytorun/AspireKv.Balancer"; backend_dir="$work/readytorun/AspireKv.Backend" ;;
+    *) IFS=, read -r -a service_env <<<"$variant" ;;
+  esac
   if [ "$name" = balancer ]; then start_balancer; else start_backend 1; fi
-  service_env=()
+  service_env=(); balancer_dir=; backend_dir=
 }
 
 # ready_url <service>: what answers once the service serves.
