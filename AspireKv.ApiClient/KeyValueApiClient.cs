@@ -119,11 +119,21 @@ public sealed class KeyValueApiClient(HttpClient http)
         }
     }
 
-    public Task<KvResult> SetAsync(string key, byte[] value, CancellationToken cancellationToken = default)
+    public Task<KvResult> SetAsync(string key, byte[] value, CancellationToken cancellationToken = default) =>
+        SetAsync(key, value, timeToLive: null, cancellationToken);
+
+    /// <summary>Sets the key; with <paramref name="timeToLive"/> it expires that long after the commit (null clears an earlier expiry).</summary>
+    public Task<KvResult> SetAsync(string key, byte[] value, TimeSpan? timeToLive, CancellationToken cancellationToken = default)
     {
         var content = new ByteArrayContent(value);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
-        return SendAsync("SET", key, new HttpRequestMessage(HttpMethod.Put, KvRoutes.Key(key)) { Content = content }, cancellationToken);
+        var path = KvRoutes.Key(key);
+        if (timeToLive is { } ttl)
+        {
+            path += $"?{KvRoutes.TimeToLiveParameter}={ttl.TotalSeconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)}";
+        }
+
+        return SendAsync("SET", key, new HttpRequestMessage(HttpMethod.Put, path) { Content = content }, cancellationToken);
     }
 
     public Task<KvResult> GetAsync(string key, CancellationToken cancellationToken = default) =>

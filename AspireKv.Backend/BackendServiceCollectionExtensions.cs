@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using AspireKv.Backend.Api;
 using AspireKv.Backend.Diagnostics;
+using AspireKv.Backend.Expiry;
 using AspireKv.Backend.Faults;
 using AspireKv.Backend.KeyValue;
 using AspireKv.Backend.Membership;
@@ -47,6 +48,9 @@ internal static class BackendServiceCollectionExtensions
         services.AddSingleton<KeyValueWriter>();
         services.AddSingleton<KeyValueReader>();
         services.AddSingleton<AppliedVersionWaiter>();
+        services.AddSingleton<RedisClock>();
+        services.AddHostedService<RedisClockSampler>();
+        services.AddHostedService<ExpirySweeper>();
         // One synchronizer, both a hosted service and something reads and writes can ask for a check.
         services.AddSingleton<ReplicationSynchronizer>();
         services.AddHostedService(provider => provider.GetRequiredService<ReplicationSynchronizer>());

@@ -5,4 +5,6 @@ namespace AspireKv.Contracts;
 /// <param name="Key">The key written.</param>
 /// <param name="Kind"><c>set</c> or <c>delete</c>.</param>
 /// <param name="Value">The value of a set, base64; null for a delete.</param>
-public sealed record ChangeEvent(long Version, string Key, string Kind, string? Value);
+/// <param name="Reason">Why a delete happened: <c>expired</c> when the key's time to live ran out; null for a client's delete and for a set.</param>
+/// <param name="ExpiresAt">When a set expires, in milliseconds since 1970 on Redis's clock (which decides expiry); null when it never expires.</param>
+public sealed record ChangeEvent(long Version, string Key, string Kind, string? Value, string? Reason = null, long? ExpiresAt = null);

@@ -18,8 +18,17 @@ public static class KvHeaders
     /// <summary>A session read's token: the answer reflects at least every write up to this version.</summary>
     public const string MinVersion = "X-Min-Version";
 
-    /// <summary>Set to <c>true</c> on reads served while the backend cannot reach Redis: newer writes may exist.</summary>
+    /// <summary>
+    /// Set to <c>true</c> on reads served while the backend cannot reach Redis (newer writes may exist), and on reads
+    /// of a key that expires while the backend has no recent reading of Redis's clock (it may have expired).
+    /// </summary>
     public const string PossiblyStale = "X-Possibly-Stale";
+
+    /// <summary>
+    /// Set on a read of a key that expires: the seconds it has left (decimal, on the backend's estimate of Redis's
+    /// clock, which decides expiry). Absent for a key that never expires.
+    /// </summary>
+    public const string ExpiresIn = "X-Expires-In";
 
     /// <summary>Makes a write safe to retry: a repeat with the same key returns the first write's version.</summary>
     public const string IdempotencyKey = "Idempotency-Key";

@@ -6,6 +6,12 @@ public static class KvRoutes
     /// <summary>The public key-value API: <c>/kv/{key}</c>. The only prefix the balancer forwards.</summary>
     public const string KeyValuePrefix = "/kv";
 
+    /// <summary>
+    /// The query parameter of a <c>PUT</c> that makes the key expire: decimal seconds after the write is committed, at
+    /// least <see cref="KvLimits.MinTimeToLive"/>. A later write without it clears the expiry.
+    /// </summary>
+    public const string TimeToLiveParameter = "ttl";
+
     /// <summary>The change stream: Server-Sent Events of every write, resumable with <c>Last-Event-ID</c>.</summary>
     public const string Watch = "/watch";
 

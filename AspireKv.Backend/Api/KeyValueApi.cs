@@ -1,9 +1,12 @@
 using System.Globalization;
+using AspireKv.Backend.Expiry;
 using AspireKv.Backend.KeyValue;
 using AspireKv.Backend.Replication;
 using AspireKv.Contracts;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
 
 namespace AspireKv.Backend.Api;
@@ -28,7 +31,7 @@ internal static class KeyValueApi
     }
 
     /// <summary>Lists live keys in ordinal order from this replica's memory, a page at a time.</summary>
-    public static Results<Ok<KeyPage>, ProblemHttpResult> ListKeys(string? prefix, string? after, int? limit, HttpResponse response, Replica replica)
+    public static Results<Ok<KeyPage>, ProblemHttpResult> ListKeys(string? prefix, string? after, int? limit, HttpResponse response, Replica replica, RedisClock clock)
     {
         var size = limit ?? KeyLister.DefaultLimit;
         if (size is < 1 or > KeyLister.MaxLimit)
@@ -37,7 +40,7 @@ internal static class KeyValueApi
         }
 
         response.Headers[KvHeaders.AppliedVersion] = Text(replica.AppliedVersion);
-        return TypedResults.Ok(KeyLister.List(replica.Store.Keys, prefix, after, size));
+        return TypedResults.Ok(KeyLister.List(replica.Store.Keys, prefix, after, size, clock.Now()));
     }
 
     /// <summary>Reads from this replica's memory at the consistency the client asks for.</summary>
@@ -84,6 +87,11 @@ internal static class KeyValueApi
         }
 
         SetVersion(response, outcome.Entry.Version);
+        if (outcome.ExpiresIn is { } secondsLeft)
+        {
+            response.Headers[KvHeaders.ExpiresIn] = secondsLeft.ToString("0.###", CultureInfo.InvariantCulture);
+        }
+
         if (request.Headers.IfNoneMatch.Count == 1 && request.Headers.IfNoneMatch[0] == ETag(outcome.Entry.Version))
         {
             return TypedResults.StatusCode(StatusCodes.Status304NotModified);
@@ -92,9 +100,13 @@ internal static class KeyValueApi
         return TypedResults.Bytes(outcome.Entry.Value!, OctetStream);
     }
 
-    /// <summary>Stores the request body under the key once Redis has ordered and persisted the write.</summary>
+    /// <summary>
+    /// Stores the request body under the key once Redis has ordered and persisted the write; with <c>ttl</c> (decimal
+    /// seconds) the key expires that long after the commit, and without it any earlier expiry is cleared.
+    /// </summary>
     public static async Task<Results<NoContent, ProblemHttpResult>> PutValue(
         string key,
+        [FromQuery(Name = KvRoutes.TimeToLiveParameter)] string[]? ttl,
         HttpRequest request,
         KeyValueWriter writer,
         Replica replica,
@@ -104,6 +116,11 @@ internal static class KeyValueApi
         if (ParseWrite(key, request, out var condition, out var idempotencyKey) is { } invalid)
         {
             return invalid;
+        }
+
+        if (!TimeToLive.TryParse(new StringValues(ttl), out var timeToLive, out var ttlError))
+        {
+            return BadRequest("Invalid time to live", ttlError!);
         }
 
         var maxBytes = limits.Value.MaxValueBytes;
@@ -116,7 +133,7 @@ internal static class KeyValueApi
                 detail: $"Values are limited to {maxBytes} bytes.");
         }
 
-        return await WriteAsync(new WriteRequest(ChangeKind.Set, key, value, condition, idempotencyKey), request.HttpContext.Response, writer, replica, cancellationToken).ConfigureAwait(false);
+        return await WriteAsync(new WriteRequest(ChangeKind.Set, key, value, condition, idempotencyKey, timeToLive), request.HttpContext.Response, writer, replica, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Deletes the key, leaving a tombstone with its own version; 404 when it holds no value.</summary>
@@ -126,6 +143,11 @@ internal static class KeyValueApi
         if (ParseWrite(key, request, out var condition, out var idempotencyKey) is { } invalid)
         {
             return invalid;
+        }
+
+        if (request.Query.ContainsKey(KvRoutes.TimeToLiveParameter))
+        {
+            return BadRequest("Invalid time to live", $"{KvRoutes.TimeToLiveParameter} applies to PUT only; a DELETE removes the key now.");
         }
 
         return await WriteAsync(new WriteRequest(ChangeKind.Delete, key, [], condition, idempotencyKey), request.HttpContext.Response, writer, replica, cancellationToken).ConfigureAwait(false);

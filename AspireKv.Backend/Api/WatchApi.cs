@@ -20,6 +20,9 @@ internal static class WatchApi
     private static readonly byte[] RetryHint = "retry: 1000\n\n"u8.ToArray();
     private const int BatchSize = 500;
 
+    /// <summary>The <see cref="ChangeEvent.Reason"/> of a delete the key's time to live made.</summary>
+    public const string ExpiredReason = "expired";
+
     public static IEndpointRouteBuilder MapWatchApi(this IEndpointRouteBuilder app)
     {
         app.MapGet(KvRoutes.Watch, WatchAsync).WithName("Watch").WithTags("Key-value");
@@ -85,11 +88,14 @@ internal static class WatchApi
                 {
                     if (string.IsNullOrEmpty(prefix) || entry.Key.StartsWith(prefix, StringComparison.Ordinal))
                     {
+                        var set = entry.Kind == ChangeKind.Set;
                         var change = new ChangeEvent(
                             entry.Version,
                             entry.Key,
-                            entry.Kind == ChangeKind.Set ? "set" : "delete",
-                            entry.Kind == ChangeKind.Set ? Convert.ToBase64String(entry.Value) : null);
+                            set ? "set" : "delete",
+                            set ? Convert.ToBase64String(entry.Value) : null,
+                            entry.Kind == ChangeKind.Expire ? ExpiredReason : null,
+                            set && entry.ExpiresAt > 0 ? entry.ExpiresAt : null);
                         await WriteAsync(
                             response, "change", entry.Version, JsonSerializer.Serialize(change, ContractsJsonContext.Default.ChangeEvent), cancellation).ConfigureAwait(false);
                     }

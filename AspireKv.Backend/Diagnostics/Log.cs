@@ -60,4 +60,10 @@ internal static partial class Log
     // A warning, so that the logs kept of a fault run (warnings and above) say why each 504 was given.
     [LoggerMessage(19, LogLevel.Warning, "A write of {Key} is answered 504 Write outcome unknown: {Reason}")]
     public static partial void WriteOutcomeUnknown(ILogger logger, string key, string reason);
+
+    [LoggerMessage(21, LogLevel.Debug, "Redis's clock could not be read: {Reason}")]
+    public static partial void ClockUnreadable(ILogger logger, string reason);
+
+    [LoggerMessage(22, LogLevel.Debug, "The expiry of {Key} could not be committed now: {Reason}")]
+    public static partial void ExpiryDeferred(ILogger logger, string key, string reason);
 }

@@ -13,6 +13,7 @@ internal sealed class ReplicationMetrics
     private readonly Counter<long> _malformed;
     private readonly Counter<long> _rejected;
     private readonly Counter<long> _otherEpoch;
+    private readonly Counter<long> _expired;
 
     public ReplicationMetrics(IMeterFactory meterFactory, Replica replica, ReplicationStatus status)
     {
@@ -25,6 +26,7 @@ internal sealed class ReplicationMetrics
         _malformed = meter.CreateCounter<long>("aspirekv.replication.malformed", "{message}", "Replication messages that could not be decoded and were dropped.");
         _rejected = meter.CreateCounter<long>("aspirekv.replication.rejected", "{message}", "Channel messages without a valid signature, dropped unapplied.");
         _otherEpoch = meter.CreateCounter<long>("aspirekv.replication.other_epoch", "{message}", "Channel messages of another epoch than the one loaded, dropped unapplied.");
+        _expired = meter.CreateCounter<long>("aspirekv.keys.expired", "{key}", "Keys whose time to live ran out and whose delete this backend committed.");
         meter.CreateObservableGauge("aspirekv.replication.applied_version", () => replica.AppliedVersion, "{version}", "Every write up to this version is applied here.");
         meter.CreateObservableGauge("aspirekv.replication.lag", () => Math.Max(0, status.HeadVersion - replica.AppliedVersion), "{version}", "Versions this replica is behind Redis.");
         meter.CreateObservableGauge("aspirekv.store.keys", () => replica.Store.LiveKeyCount, "{key}", "Live keys held.");
@@ -52,4 +54,6 @@ internal sealed class ReplicationMetrics
     public void RejectedMessage() => _rejected.Add(1);
 
     public void OtherEpochMessage() => _otherEpoch.Add(1);
+
+    public void Expired() => _expired.Add(1);
 }

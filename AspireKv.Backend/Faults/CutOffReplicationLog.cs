@@ -34,6 +34,12 @@ internal sealed class CutOffReplicationLog(IReplicationLog inner, RedisFaultSwit
         return inner.ReadStateAsync(cancellationToken);
     }
 
+    public Task<long> ReadClockAsync(CancellationToken cancellationToken)
+    {
+        faults.ThrowIfCutOff();
+        return inner.ReadClockAsync(cancellationToken);
+    }
+
     public Task<IReadOnlyList<ReplicationEntry>> ReadRangeAsync(long fromVersion, long toVersion, int limit, string? server, CancellationToken cancellationToken)
     {
         faults.ThrowIfCutOff();

@@ -1,3 +1,4 @@
+using AspireKv.Backend.Expiry;
 using AspireKv.Backend.Replication;
 using AspireKv.Backend.Synchronization;
 using Microsoft.Extensions.Options;
@@ -12,6 +13,8 @@ namespace AspireKv.Backend.KeyValue;
 /// read's call to Redis included: a primary that died or hangs answers nothing until the client library gives up
 /// (seconds later), and a read the balancer times out counts against this backend's health, so a few such reads
 /// took every backend out of rotation during a failover and even local reads found no backend.
+/// A key whose time to live has run out is not found (<see cref="ExpiryRules"/>): a strong read tells by the time Redis
+/// answered it with, the others by this backend's estimate of Redis's clock.
 /// </summary>
 internal sealed class KeyValueReader(
     Replica replica,
@@ -20,6 +23,7 @@ internal sealed class KeyValueReader(
     AppliedVersionWaiter waiter,
     ReplicationSynchronizer synchronizer,
     IOptions<ReplicationOptions> options,
+    RedisClock clock,
     TimeProvider time)
 {
     private readonly TimeSpan _waitTimeout = options.Value.ReadWaitTimeout;
@@ -28,10 +32,11 @@ internal sealed class KeyValueReader(
     public async Task<ReadOutcome> ReadAsync(string key, ReadConsistency consistency, CancellationToken cancellationToken)
     {
         var started = time.GetTimestamp();
+        var strong = consistency.Level == ConsistencyLevel.Strong ? await ReadCommittedStateAsync(cancellationToken).ConfigureAwait(false) : default;
         var required = consistency.Level switch
         {
             ConsistencyLevel.Session => consistency.MinVersion,
-            ConsistencyLevel.Strong => await ReadCommittedHeadAsync(cancellationToken).ConfigureAwait(false),
+            ConsistencyLevel.Strong => strong.Head,
             _ => 0,
         };
 
@@ -47,16 +52,21 @@ internal sealed class KeyValueReader(
         }
 
         var applied = replica.AppliedVersion;
-        var found = replica.Store.TryGet(key, out var entry) && !entry.IsTombstone;
+        var now = clock.Now();
+        var held = replica.Store.TryGet(key, out var entry);
+        var found = held && (strong.Clock > 0 ? ExpiryRules.IsLiveAt(entry, strong.Clock) : ExpiryRules.IsLive(entry, now));
+        var stale = consistency.Level != ConsistencyLevel.Strong
+            && (!status.RedisConnected || status.Reloading || (found && ExpiryRules.IsUncertain(entry.ExpiresAt, now)));
         return new ReadOutcome(
             found ? ReadStatus.Found : ReadStatus.NotFound,
             entry,
             applied,
             required,
-            PossiblyStale: consistency.Level != ConsistencyLevel.Strong && (!status.RedisConnected || status.Reloading));
+            PossiblyStale: stale,
+            ExpiresIn: found ? ExpiryRules.SecondsLeft(entry.ExpiresAt, now) : null);
     }
 
-    private async Task<long> ReadCommittedHeadAsync(CancellationToken cancellationToken)
+    private async Task<ClusterState> ReadCommittedStateAsync(CancellationToken cancellationToken)
     {
         var reading = log.ReadStateAsync(cancellationToken);
         ClusterState state;
@@ -94,6 +104,6 @@ internal sealed class KeyValueReader(
         }
 
         status.HeadObserved(state.Head);
-        return state.Head;
+        return state;
     }
 }

@@ -62,7 +62,13 @@ internal sealed class KeyValueWriter(
 
             publish?.SetTag("messaging.message.id", result.Version);
             status.HeadObserved(result.Version);
-            entry = new ReplicationEntry(result.Version, request.Kind, request.Key, request.Value, node.Name, traceParent, epoch);
+            if (result.ExpiresAt > 0)
+            {
+                // The script wrote the expiry from Redis's clock into its copy; the published one must say the same.
+                ReplicationMessageCodec.SetExpiry(body, result.ExpiresAt);
+            }
+
+            entry = new ReplicationEntry(result.Version, request.Kind, request.Key, request.Value, node.Name, traceParent, epoch, result.ExpiresAt);
         }
 
         if (status.MemoryTurnover != turnover)

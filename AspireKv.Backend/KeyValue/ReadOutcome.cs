@@ -20,5 +20,9 @@ internal enum ReadStatus
 /// <param name="Entry">The key's entry, when found.</param>
 /// <param name="AppliedVersion">Every write up to this version is applied on this backend.</param>
 /// <param name="RequiredVersion">The version the read's consistency required (0 for a local read).</param>
-/// <param name="PossiblyStale">True when Redis is unreachable or the durable copy is being reloaded, so newer writes may exist elsewhere.</param>
-internal readonly record struct ReadOutcome(ReadStatus Status, StoredEntry Entry, long AppliedVersion, long RequiredVersion, bool PossiblyStale);
+/// <param name="PossiblyStale">
+/// True when Redis is unreachable or the durable copy is being reloaded, so newer writes may exist elsewhere; or when
+/// the key expires and this backend has no fresh reading of Redis's clock, so it may have expired.
+/// </param>
+/// <param name="ExpiresIn">The seconds the key has left, when found and it expires.</param>
+internal readonly record struct ReadOutcome(ReadStatus Status, StoredEntry Entry, long AppliedVersion, long RequiredVersion, bool PossiblyStale, double? ExpiresIn = null);

@@ -53,13 +53,15 @@ internal sealed class RedisReplicationLog(
                 request.Key,
                 body,
                 _logLength,
-                request.Kind == ChangeKind.Delete ? "D" : "S",
+                KindArgument(request.Kind),
                 request.Condition.ToScriptArgument(),
                 highestKnownVersion,
                 (long)KvLimits.IdempotencyWindow.TotalSeconds,
                 request.IdempotencyKey is null ? string.Empty : IdempotencyFingerprint.Of(request),
                 writerEpoch ?? string.Empty,
                 FenceArgument,
+                request.Kind == ChangeKind.Expire ? request.ExpiresAt : request.TimeToLiveMilliseconds,
+                ReplicationMessageCodec.ExpiryOffset(body),
             ])).ConfigureAwait(false);
         var result = (RedisResult[])answer!;
         var code = (long)result[0];
@@ -91,15 +93,27 @@ internal sealed class RedisReplicationLog(
                 outcomeUnknown: true);
         }
 
-        return new CommitResult(status, version);
+        return new CommitResult(status, version, result.Length > 3 ? (long)result[3] : 0);
     }
+
+    private static RedisValue KindArgument(ChangeKind kind) => kind switch
+    {
+        ChangeKind.Set => "S",
+        ChangeKind.Delete => "D",
+        ChangeKind.Expire => "X",
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Not a kind of write."),
+    };
 
     public async Task<ClusterState> ReadStateAsync(CancellationToken cancellationToken)
     {
         if (!commits.FollowsFailovers)
         {
-            var values = await Guard(() => Database.StringGetAsync([_keys.Sequence, _keys.Epoch], CommandFlags.DemandMaster)).ConfigureAwait(false);
-            return new ClusterState(values[0].IsNull ? 0 : (long)values[0], values[1].IsNull ? null : values[1].ToString());
+            // Sent back to back on one connection: the clock is read just after the state, by the same server.
+            var reading = Database.StringGetAsync([_keys.Sequence, _keys.Epoch], CommandFlags.DemandMaster);
+            var clock = ReadClockAsync(cancellationToken);
+            var values = await Guard(() => reading).ConfigureAwait(false);
+            var microseconds = await clock.ConfigureAwait(false);
+            return new ClusterState(values[0].IsNull ? 0 : (long)values[0], values[1].IsNull ? null : values[1].ToString(), Clock: microseconds / 1000);
         }
 
         var answer = (RedisResult[])(await Guard(() => Database.ScriptEvaluateAsync(
@@ -109,7 +123,14 @@ internal sealed class RedisReplicationLog(
             answer[1].IsNull ? null : answer[1].ToString(),
             PrimaryChanged: (long)answer[2] == 1,
             ConnectedReplicas: (int)answer[3],
-            Server: answer[4].ToString());
+            Server: answer[4].ToString(),
+            Clock: answer.Length > 5 ? (long)answer[5] : 0);
+    }
+
+    public async Task<long> ReadClockAsync(CancellationToken cancellationToken)
+    {
+        var answer = (RedisValue[])(await Guard(() => Database.ExecuteAsync("TIME", [], CommandFlags.DemandMaster)).ConfigureAwait(false))!;
+        return ((long)answer[0] * 1_000_000) + (long)answer[1];
     }
 
     public async Task<IReadOnlyList<ReplicationEntry>> ReadRangeAsync(long fromVersion, long toVersion, int limit, string? server, CancellationToken cancellationToken)
@@ -228,7 +249,7 @@ internal sealed class RedisReplicationLog(
         for (var i = 0; i < entries.Count; i++)
         {
             var entry = entries[i];
-            var body = ReplicationMessageCodec.EncodeBody(entry.Kind, entry.Key, entry.Value, entry.Origin, entry.TraceParent, entry.Epoch);
+            var body = ReplicationMessageCodec.EncodeBody(entry.Kind, entry.Key, entry.Value, entry.Origin, entry.TraceParent, entry.Epoch, entry.ExpiresAt);
             arguments[1 + (i * 3)] = entry.Key;
             arguments[2 + (i * 3)] = ReplicationMessageCodec.EncodeMessage(entry.Version, body);
             arguments[3 + (i * 3)] = entry.Version;

@@ -8,10 +8,10 @@ namespace AspireKv.Backend.Redis;
 internal static class StateScript
 {
     /// <summary>
-    /// KEYS: sequence, epoch, primary record. Returns {head, epoch, changed, replicas, server}: changed 1 when there is
+    /// KEYS: sequence, epoch, primary record. Returns {head, epoch, changed, replicas, server, clock}: changed 1 when there is
     /// an epoch and the primary is not the one it started on; replicas, how many replicas are connected to it; server,
     /// its replication id, which the reads that follow (<see cref="ReadRange"/>, <see cref="ScanDurableCopy"/>) must
-    /// find again. It writes nothing, so a primary that refuses writes (too few replicas) still answers it.
+    /// find again; clock, its <c>TIME</c> in milliseconds. It writes nothing, so a primary that refuses writes (too few replicas) still answers it.
     /// </summary>
     public const string Source = """
         #!lua flags=no-writes
@@ -20,7 +20,9 @@ internal static class StateScript
         local epoch = redis.call('GET', KEYS[2])
         local changed = 0
         if epoch and redis.call('GET', KEYS[3]) ~= server then changed = 1 end
-        return {redis.call('GET', KEYS[1]) or false, epoch, changed, tonumber(string.match(info, 'connected_slaves:(%d+)') or '0'), server}
+        local time = redis.call('TIME')
+        local clock = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+        return {redis.call('GET', KEYS[1]) or false, epoch, changed, tonumber(string.match(info, 'connected_slaves:(%d+)') or '0'), server, clock}
         """;
 
     /// <summary>

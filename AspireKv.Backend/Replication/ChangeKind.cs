@@ -8,4 +8,10 @@ internal enum ChangeKind : byte
 
     /// <summary>The key was deleted (a tombstone).</summary>
     Delete = (byte)'D',
+
+    /// <summary>
+    /// The key was deleted because its time to live ran out: a tombstone like <see cref="Delete"/>, committed by
+    /// whichever backend noticed first, and only while the key is still at the version that carried the expiry.
+    /// </summary>
+    Expire = (byte)'X',
 }

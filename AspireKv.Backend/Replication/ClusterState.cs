@@ -18,4 +18,5 @@ namespace AspireKv.Backend.Replication;
 /// Behind Sentinel: the replication id of the server that answered, so that the reads that follow come from it alone;
 /// null on a single Redis.
 /// </param>
-internal readonly record struct ClusterState(long Head, string? Epoch, bool PrimaryChanged = false, int? ConnectedReplicas = null, string? Server = null);
+/// <param name="Clock">Redis's time when it answered (ms since 1970), so that a strong read can tell expired keys exactly; 0 when not read.</param>
+internal readonly record struct ClusterState(long Head, string? Epoch, bool PrimaryChanged = false, int? ConnectedReplicas = null, string? Server = null, long Clock = 0);

@@ -41,9 +41,16 @@ internal enum CommitStatus
     /// It reloads, and the client may retry shortly.
     /// </summary>
     StaleEpoch = 7,
+
+    /// <summary>
+    /// A delete by expiry (<see cref="ChangeKind.Expire"/>) of a key whose expiry Redis's clock has not reached yet;
+    /// nothing was written. <see cref="CommitResult.Version"/> is the key's current version.
+    /// </summary>
+    NotYetExpired = 8,
 }
 
 /// <summary>The outcome of <see cref="IReplicationLog.CommitAsync"/>.</summary>
 /// <param name="Status">Whether the write was committed.</param>
 /// <param name="Version">The version assigned, the current version on a failed precondition, 0 otherwise.</param>
-internal readonly record struct CommitResult(CommitStatus Status, long Version);
+/// <param name="ExpiresAt">For a committed set with a time to live: when it expires (ms since 1970 on Redis's clock); 0 otherwise.</param>
+internal readonly record struct CommitResult(CommitStatus Status, long Version, long ExpiresAt = 0);

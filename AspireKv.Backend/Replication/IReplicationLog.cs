@@ -32,6 +32,9 @@ internal interface IReplicationLog
     /// <summary>The head version and the epoch, in one round trip.</summary>
     Task<ClusterState> ReadStateAsync(CancellationToken cancellationToken);
 
+    /// <summary>The primary's clock (<c>TIME</c>, microseconds since 1970), the one that decides expiry.</summary>
+    Task<long> ReadClockAsync(CancellationToken cancellationToken);
+
     /// <summary>
     /// Entries of the recent log with versions in [<paramref name="fromVersion"/>, <paramref name="toVersion"/>],
     /// oldest first, at most <paramref name="limit"/>. Older entries may have been trimmed.

@@ -4,7 +4,7 @@ using System.Text;
 namespace AspireKv.Backend.Replication;
 
 /// <summary>
-/// What an idempotency key is remembered with: a hash of the whole write (kind, key, condition, value). A retry
+/// What an idempotency key is remembered with: a hash of the whole write (kind, key, condition, time to live, value). A retry
 /// carries the same key and the same write, so it is replayed; the same key on a different write is a client
 /// mistake, refused instead of answered with the first write's success (which would tell the client a write
 /// happened that never did). Pure, so it is unit-tested.
@@ -22,6 +22,9 @@ internal static class IdempotencyFingerprint
         AppendPart(hash, [(byte)request.Kind], length);
         AppendPart(hash, Encoding.UTF8.GetBytes(request.Key), length);
         AppendPart(hash, Encoding.UTF8.GetBytes(request.Condition.Kind + ":" + request.Condition.ToScriptArgument()), length);
+        Span<byte> timeToLive = stackalloc byte[sizeof(long)];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt64LittleEndian(timeToLive, request.TimeToLiveMilliseconds);
+        AppendPart(hash, timeToLive, length);
         AppendPart(hash, request.Value, length);
         return Convert.ToHexString(hash.GetHashAndReset().AsSpan(0, 16));
     }

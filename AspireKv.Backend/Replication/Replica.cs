@@ -1,3 +1,4 @@
+using AspireKv.Backend.Expiry;
 using AspireKv.Backend.Storage;
 
 namespace AspireKv.Backend.Replication;
@@ -13,6 +14,9 @@ internal sealed class Replica(KeyValueStore store)
 
     /// <summary>The data this replica serves.</summary>
     public KeyValueStore Store { get; } = store;
+
+    /// <summary>The keys that expire, in the order they are due, for the sweeper.</summary>
+    public ExpirySchedule Expiries { get; } = new();
 
     /// <summary>Every write up to this version has been applied.</summary>
     public long AppliedVersion => _watermark.Contiguous;
@@ -31,6 +35,11 @@ internal sealed class Replica(KeyValueStore store)
     {
         ArgumentNullException.ThrowIfNull(entry);
         var outcome = Store.Apply(entry.Key, entry.ToStoredEntry());
+        if (outcome == ApplyOutcome.Applied && entry.Kind == ChangeKind.Set && entry.ExpiresAt > 0)
+        {
+            Expiries.Add(entry.Key, entry.Version, entry.ExpiresAt);
+        }
+
         if (_watermark.Observe(entry.Version))
         {
             AppliedVersionAdvanced?.Invoke(_watermark.Contiguous);

@@ -13,6 +13,9 @@ namespace AspireKv.Backend.Replication;
 /// The epoch (generation) the write was committed in; null for entries written back by a restore and for entries
 /// of earlier versions. Backends apply a published message only in the epoch they have loaded.
 /// </param>
+/// <param name="ExpiresAt">
+/// When a set expires, in milliseconds since 1970 on Redis's clock (the commit script reads it there); 0 for never.
+/// </param>
 internal sealed record ReplicationEntry(
     long Version,
     ChangeKind Kind,
@@ -20,8 +23,9 @@ internal sealed record ReplicationEntry(
     byte[] Value,
     string Origin,
     string? TraceParent,
-    string? Epoch = null)
+    string? Epoch = null,
+    long ExpiresAt = 0)
 {
     /// <summary>What a replica stores for this write.</summary>
-    public StoredEntry ToStoredEntry() => new(Version, Kind == ChangeKind.Delete ? null : Value);
+    public StoredEntry ToStoredEntry() => Kind == ChangeKind.Set ? new(Version, Value, ExpiresAt) : new(Version, null);
 }

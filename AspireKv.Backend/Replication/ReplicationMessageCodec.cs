@@ -11,19 +11,20 @@ namespace AspireKv.Backend.Replication;
 /// <remarks>
 /// <code>
 /// message = version (ASCII decimal) '\n' body
-/// body    = format (1 byte, = 2) kind (1 byte, 'S' or 'D')
+/// body    = format (1 byte, = 2) kind (1 byte: 'S' set, 'D' delete, 'X' delete by expiry)
 ///           u16 epoch length, epoch (ASCII: the generation the write was committed in; empty when written back by a restore)
 ///           u16 origin length, origin (UTF-8)
 ///           u16 traceparent length, traceparent (ASCII, may be empty)
 ///           u16 key length, key (UTF-8)
-///           i64 expiry (milliseconds since 1970 on Redis's clock; 0 = never, the only value this version writes or accepts)
+///           i64 expiry (big-endian milliseconds since 1970 on Redis's clock; 0 = never)
 ///           value (the rest)
 /// </code>
-/// The backend builds the body; the Lua script that assigns the version prepends it. The script only needs
-/// the version prefix and the kind byte, so the rest can stay binary and the value is never re-encoded.
-/// Room for what is still to come: the expiry field for keys that expire, and kind 'M' (several operations in one
-/// message, for transactions and grouped commits), which this version refuses. Format 1 (the same without the epoch
-/// and the expiry) is still read, from durable copies written by earlier versions.
+/// The backend builds the body; the Lua script that assigns the version prepends it, and for a set with a time to
+/// live writes the expiry field from Redis's own clock (<c>TIME</c>), at <see cref="ExpiryOffset"/>. The script only
+/// needs the version prefix, the kind byte and that offset, so the rest can stay binary and the value is never
+/// re-encoded. Room for what is still to come: kind 'M' (several operations in one message, for transactions and
+/// grouped commits), which this version refuses. Format 1 (the same without the epoch and the expiry) is still
+/// read, from durable copies written by earlier versions.
 /// </remarks>
 internal static class ReplicationMessageCodec
 {
@@ -50,8 +51,13 @@ internal static class ReplicationMessageCodec
     /// <param name="origin">The backend that accepted the write.</param>
     /// <param name="traceParent">The W3C traceparent of the write, if traced.</param>
     /// <param name="epoch">The epoch the writer has loaded (the commit script refuses any other); null for a write-back.</param>
-    public static byte[] EncodeBody(ChangeKind kind, string key, ReadOnlySpan<byte> value, string origin, string? traceParent, string? epoch)
+    /// <param name="expiresAt">
+    /// When the set expires (ms since 1970 on Redis's clock), for a write-back; 0 for a new write, whose expiry the
+    /// commit script fills in.
+    /// </param>
+    public static byte[] EncodeBody(ChangeKind kind, string key, ReadOnlySpan<byte> value, string origin, string? traceParent, string? epoch, long expiresAt = 0)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(expiresAt);
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(origin);
         var epochLength = epoch is null ? 0 : Encoding.ASCII.GetByteCount(epoch);
@@ -72,10 +78,32 @@ internal static class ReplicationMessageCodec
         offset = WriteField(span, offset, origin, originLength, Encoding.UTF8);
         offset = WriteField(span, offset, traceParent ?? string.Empty, traceLength, Encoding.ASCII);
         offset = WriteField(span, offset, key, keyLength, Encoding.UTF8);
-        BinaryPrimitives.WriteInt64BigEndian(span[offset..], 0);
+        BinaryPrimitives.WriteInt64BigEndian(span[offset..], expiresAt);
         offset += ExpiryBytes;
         value.CopyTo(span[offset..]);
         return body;
+    }
+
+    /// <summary>Where the expiry field starts in a body built by <see cref="EncodeBody"/> (the commit script writes it there).</summary>
+    public static int ExpiryOffset(ReadOnlySpan<byte> body)
+    {
+        var offset = 2;
+        for (var field = 0; field < 4; field++)
+        {
+            if (!TryReadField(body, ref offset, out _))
+            {
+                throw new ArgumentException("Not a body of the current format.", nameof(body));
+            }
+        }
+
+        return offset;
+    }
+
+    /// <summary>Writes <paramref name="expiresAt"/> into a body, as the commit script did in its own copy.</summary>
+    public static void SetExpiry(Span<byte> body, long expiresAt)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(expiresAt);
+        BinaryPrimitives.WriteInt64BigEndian(body[ExpiryOffset(body)..], expiresAt);
     }
 
     /// <summary>Builds a whole message, as the Lua script would. Used by tests and in-memory logs.</summary>
@@ -106,7 +134,7 @@ internal static class ReplicationMessageCodec
 
         var current = body[0] == FormatVersion;
         var kind = (ChangeKind)body[1];
-        if (kind is not (ChangeKind.Set or ChangeKind.Delete))
+        if (kind is not (ChangeKind.Set or ChangeKind.Delete) && !(current && kind == ChangeKind.Expire))
         {
             return false;
         }
@@ -131,15 +159,20 @@ internal static class ReplicationMessageCodec
             return false;
         }
 
+        var expiresAt = 0L;
         if (current)
         {
-            // Expiring keys are not written by this version: a message that has one cannot be applied faithfully.
-            if (body.Length - offset < ExpiryBytes || BinaryPrimitives.ReadInt64BigEndian(body[offset..]) != 0)
+            if (body.Length - offset < ExpiryBytes)
             {
                 return false;
             }
 
+            expiresAt = BinaryPrimitives.ReadInt64BigEndian(body[offset..]);
             offset += ExpiryBytes;
+            if (expiresAt < 0)
+            {
+                return false;
+            }
         }
 
         try
@@ -151,7 +184,8 @@ internal static class ReplicationMessageCodec
                 body[offset..].ToArray(),
                 StrictUtf8.GetString(origin),
                 traceParent.Length == 0 ? null : Encoding.ASCII.GetString(traceParent),
-                epoch);
+                epoch,
+                kind == ChangeKind.Set ? expiresAt : 0);
             return true;
         }
         catch (DecoderFallbackException)

@@ -61,6 +61,21 @@ internal sealed class KeyValueStore
         return ShardOf(hash).TryGet(hash, utf8.Bytes, out entry);
     }
 
+    /// <summary>The version, value length and expiry of <paramref name="key"/>, without copying its value, if the key was ever written.</summary>
+    public bool TryGetKey(string key, out StoredKey stored)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        using var utf8 = new Utf8Key(key, stackalloc byte[Utf8Key.StackBytes]);
+        if (!utf8.IsValid)
+        {
+            stored = default;
+            return false;
+        }
+
+        var hash = HashOf(key);
+        return ShardOf(hash).TryGetKey(hash, utf8.Bytes, key, out stored);
+    }
+
     /// <summary>
     /// Every entry, tombstones included, copied out one shard at a time: each shard is a moment in time, the whole
     /// is not (a write that lands meanwhile may or may not be in it).

@@ -102,6 +102,7 @@ internal sealed class StoreShard
             var (segment, offset) = Append(slotIndex, key, entry.Value);
             ref var slot = ref _slots[slotIndex];
             slot.Version = entry.Version;
+            slot.ExpiresAt = entry.Value is null ? 0 : entry.ExpiresAt;
             slot.Segment = segment;
             slot.Offset = offset;
             if (entry.Value is not null)
@@ -127,7 +128,25 @@ internal sealed class StoreShard
             }
 
             ref var slot = ref _slots[slotIndex];
-            entry = new StoredEntry(slot.Version, ValueOf(slot));
+            entry = new StoredEntry(slot.Version, ValueOf(slot), slot.ExpiresAt);
+            return true;
+        }
+    }
+
+    /// <summary>The key's version, value length and expiry, without copying its value, if the key was ever written.</summary>
+    public bool TryGetKey(int hash, ReadOnlySpan<byte> key, string name, out StoredKey stored)
+    {
+        lock (_lock)
+        {
+            var slotIndex = Find(hash, key);
+            if (slotIndex < 0)
+            {
+                stored = default;
+                return false;
+            }
+
+            ref var slot = ref _slots[slotIndex];
+            stored = new StoredKey(name, slot.Version, HeaderOf(slot).ValueLength, slot.ExpiresAt);
             return true;
         }
     }
@@ -141,7 +160,7 @@ internal sealed class StoreShard
             for (var i = 0; i < _count; i++)
             {
                 ref var slot = ref _slots[i];
-                entries.Add(new(Encoding.UTF8.GetString(KeyOf(slot)), new StoredEntry(slot.Version, ValueOf(slot))));
+                entries.Add(new(Encoding.UTF8.GetString(KeyOf(slot)), new StoredEntry(slot.Version, ValueOf(slot), slot.ExpiresAt)));
             }
 
             return entries;
@@ -157,7 +176,7 @@ internal sealed class StoreShard
             for (var i = 0; i < _count; i++)
             {
                 ref var slot = ref _slots[i];
-                keys.Add(new StoredKey(Encoding.UTF8.GetString(KeyOf(slot)), slot.Version, HeaderOf(slot).ValueLength));
+                keys.Add(new StoredKey(Encoding.UTF8.GetString(KeyOf(slot)), slot.Version, HeaderOf(slot).ValueLength, slot.ExpiresAt));
             }
 
             return keys;
@@ -355,6 +374,8 @@ internal sealed class StoreShard
         public int Hash;
         public int Next;
         public long Version;
+        // In the slot, not the record: compaction copies records, and an expiry never changes without a new version.
+        public long ExpiresAt;
         public int Segment;
         public int Offset;
     }

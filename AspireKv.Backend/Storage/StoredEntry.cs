@@ -7,8 +7,12 @@ namespace AspireKv.Backend.Storage;
 /// </summary>
 /// <param name="Version">The global version of the write (set or delete) that produced this entry.</param>
 /// <param name="Value">The stored bytes, or <see langword="null"/> when the key was deleted.</param>
-internal readonly record struct StoredEntry(long Version, byte[]? Value)
+/// <param name="ExpiresAt">When the value expires, in milliseconds since 1970 on Redis's clock; 0 for never.</param>
+internal readonly record struct StoredEntry(long Version, byte[]? Value, long ExpiresAt = 0)
 {
+    /// <summary>True when the value has a time to live.</summary>
+    public bool Expires => ExpiresAt > 0;
+
     /// <summary>True when the key was deleted at <see cref="Version"/>.</summary>
     public bool IsTombstone => Value is null;
 }

@@ -211,7 +211,7 @@ internal sealed class ReplicationSynchronizer(
         foreach (var (key, stored) in replica.Store.Entries)
         {
             batch.Add(new ReplicationEntry(
-                stored.Version, stored.IsTombstone ? ChangeKind.Delete : ChangeKind.Set, key, stored.Value ?? [], node.Name, null));
+                stored.Version, stored.IsTombstone ? ChangeKind.Delete : ChangeKind.Set, key, stored.Value ?? [], node.Name, null, ExpiresAt: stored.ExpiresAt));
             if (batch.Count == _options.RestoreBatchSize)
             {
                 await log.WriteBackAsync(batch, status.HeadVersion, cancellationToken).ConfigureAwait(false);

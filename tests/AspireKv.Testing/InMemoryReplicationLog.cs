@@ -8,8 +8,11 @@ namespace AspireKv.Testing;
 /// (<c>ReplicationLogContractTests</c>) run the same assertions against it and against Redis, so the two cannot
 /// drift apart. Delivers published entries to the subscriber at once.
 /// </summary>
-internal sealed class InMemoryReplicationLog(int logLength = 100_000) : IReplicationLog
+internal sealed class InMemoryReplicationLog(int logLength = 100_000, TimeProvider? clock = null) : IReplicationLog
 {
+    // Redis's clock, which decides expiry.
+    private readonly TimeProvider _clock = clock ?? TimeProvider.System;
+
     private readonly Lock _lock = new();
     private readonly Dictionary<string, byte[]> _durableCopy = new(StringComparer.Ordinal);
     private readonly SortedDictionary<long, byte[]> _recentLog = [];
@@ -54,16 +57,18 @@ internal sealed class InMemoryReplicationLog(int logLength = 100_000) : IReplica
 
         lock (_lock)
         {
-            return Task.FromResult(new ClusterState(_sequence, _epoch));
+            return Task.FromResult(new ClusterState(_sequence, _epoch, Clock: Now()));
         }
     }
+
+    public Task<long> ReadClockAsync(CancellationToken cancellationToken) => Task.FromResult(_clock.GetUtcNow().ToUnixTimeMilliseconds() * 1000);
 
     private async Task<ClusterState> AnswerStateAsync(Task held)
     {
         await held.ConfigureAwait(false);
         lock (_lock)
         {
-            return new ClusterState(_sequence, _epoch);
+            return new ClusterState(_sequence, _epoch, Clock: Now());
         }
     }
 
@@ -124,7 +129,7 @@ internal sealed class InMemoryReplicationLog(int logLength = 100_000) : IReplica
                 if (!_durableCopy.TryGetValue(entry.Key, out var current) || VersionOf(current) < entry.Version)
                 {
                     _durableCopy[entry.Key] = ReplicationMessageCodec.EncodeMessage(
-                        entry.Version, ReplicationMessageCodec.EncodeBody(entry.Kind, entry.Key, entry.Value, entry.Origin, entry.TraceParent, entry.Epoch));
+                        entry.Version, ReplicationMessageCodec.EncodeBody(entry.Kind, entry.Key, entry.Value, entry.Origin, entry.TraceParent, entry.Epoch, entry.ExpiresAt));
                 }
             }
 
@@ -255,6 +260,18 @@ internal sealed class InMemoryReplicationLog(int logLength = 100_000) : IReplica
             return Refuse(request, CommitStatus.NotFound, currentVersion);
         }
 
+        if (request.Kind == ChangeKind.Expire && Now() < request.ExpiresAt)
+        {
+            return new CommitResult(CommitStatus.NotYetExpired, currentVersion);
+        }
+
+        var expiresAt = request.Kind == ChangeKind.Set && request.TimeToLiveMilliseconds > 0 ? Now() + request.TimeToLiveMilliseconds : 0;
+        if (expiresAt > 0)
+        {
+            body = [.. body];
+            ReplicationMessageCodec.SetExpiry(body, expiresAt);
+        }
+
         var version = ++_sequence;
         var message = ReplicationMessageCodec.EncodeMessage(version, body);
         _durableCopy[request.Key] = message;
@@ -270,7 +287,7 @@ internal sealed class InMemoryReplicationLog(int logLength = 100_000) : IReplica
         }
 
         committed = Decode(message);
-        return new CommitResult(CommitStatus.Committed, version);
+        return new CommitResult(CommitStatus.Committed, version, expiresAt);
     }
 
     // As the commit script does: a refusal settles the write, so a retry with the same key gets it again.
@@ -283,6 +300,9 @@ internal sealed class InMemoryReplicationLog(int logLength = 100_000) : IReplica
 
         return new CommitResult(status, currentVersion);
     }
+
+    /// <summary>Redis's clock, as the commit script reads it with <c>TIME</c>.</summary>
+    public long Now() => _clock.GetUtcNow().ToUnixTimeMilliseconds();
 
     private static long VersionOf(byte[] message) =>
         ReplicationMessageCodec.TryReadVersion(message, out var version) ? version : 0;

@@ -10,7 +10,7 @@ public sealed class IdempotencyFingerprintTests
     public void Of_TheSameWrite_IsTheSame_WhateverTheIdempotencyKey() =>
         Assert.Equal(IdempotencyFingerprint.Of(Write), IdempotencyFingerprint.Of(Write with { Value = "v"u8.ToArray(), IdempotencyKey = "key-2" }));
 
-    public static TheoryData<string> Differences => ["kind", "key", "value", "condition", "condition version", "shifted boundary"];
+    public static TheoryData<string> Differences => ["kind", "key", "value", "condition", "condition version", "ttl", "no ttl", "shifted boundary"];
 
     [Theory]
     [MemberData(nameof(Differences))]
@@ -23,6 +23,8 @@ public sealed class IdempotencyFingerprintTests
             "value" => Write with { Value = "w"u8.ToArray() },
             "condition" => Write with { Condition = new WriteCondition(WriteConditionKind.IfAbsent) },
             "condition version" => Write with { Condition = new WriteCondition(WriteConditionKind.IfVersion, 2) },
+            "ttl" => Write with { TimeToLive = TimeSpan.FromSeconds(30) },
+            "no ttl" => Write with { TimeToLive = TimeSpan.FromSeconds(0.1) },
             // The same bytes split differently between key and value.
             _ => Write with { Key = "kv", Value = [] },
         };

@@ -76,6 +76,58 @@ public abstract class ReplicationLogContractTests
     }
 
     [Fact]
+    public async Task Commit_SetWithTtl_ExpiresOnTheServersClock_InTheCommittedAndStoredMessage()
+    {
+        var log = await CreateLogAsync();
+        var epoch = (await log.ReadStateAsync(Cancellation)).Epoch;
+        var before = await log.ReadClockAsync(Cancellation) / 1000;
+
+        var result = await CommitAndPublishAsync(log, new WriteRequest(ChangeKind.Set, "ttl", [1], TimeToLive: TimeSpan.FromSeconds(30)), epoch, 0);
+        var after = await log.ReadClockAsync(Cancellation) / 1000;
+
+        Assert.Equal(CommitStatus.Committed, result.Status);
+        Assert.InRange(result.ExpiresAt, before + 30_000, after + 30_000);
+        var stored = await SingleAsync(log.ReadDurableCopyAsync(null, Cancellation));
+        Assert.Equal(result.ExpiresAt, stored.ExpiresAt);
+        Assert.Equal([1], stored.Value);
+        Assert.Equal(result.ExpiresAt, (await log.ReadRangeAsync(1, 1, 1, null, Cancellation)).Single().ExpiresAt);
+        Assert.Equal(0, (await SetAsync(log, "no-ttl", "v")).ExpiresAt);
+    }
+
+    [Fact]
+    public async Task Commit_Expire_IsRefusedBeforeTheExpiryAndAfterARefresh_AndCommitsATombstoneOnceDue()
+    {
+        var log = await CreateLogAsync();
+        var epoch = (await log.ReadStateAsync(Cancellation)).Epoch;
+        var set = await CommitAndPublishAsync(log, new WriteRequest(ChangeKind.Set, "ttl", [1], TimeToLive: TimeSpan.FromSeconds(30)), epoch, 0);
+        var now = await log.ReadClockAsync(Cancellation) / 1000;
+        WriteRequest Expire(long version, long expiresAt) => new(ChangeKind.Expire, "ttl", [], new WriteCondition(WriteConditionKind.IfVersion, version), ExpiresAt: expiresAt);
+
+        Assert.Equal(new CommitResult(CommitStatus.NotYetExpired, set.Version), await CommitAndPublishAsync(log, Expire(set.Version, set.ExpiresAt), epoch, 0));
+        Assert.Equal(CommitStatus.PreconditionFailed, (await CommitAndPublishAsync(log, Expire(set.Version + 5, now), epoch, 0)).Status);
+
+        // The key's expiry as a backend holds it is what the delete is checked against; a past one is due.
+        var expired = await CommitAndPublishAsync(log, Expire(set.Version, now), epoch, 0);
+
+        Assert.Equal(CommitStatus.Committed, expired.Status);
+        var stored = await SingleAsync(log.ReadDurableCopyAsync(null, Cancellation));
+        Assert.Equal(ChangeKind.Expire, stored.Kind);
+        Assert.True(stored.ToStoredEntry().IsTombstone);
+        Assert.Equal(CommitStatus.PreconditionFailed, (await CommitAndPublishAsync(log, Expire(set.Version, now), epoch, 0)).Status);
+    }
+
+    private static async Task<ReplicationEntry> SingleAsync(IAsyncEnumerable<ReplicationEntry> entries)
+    {
+        var all = new List<ReplicationEntry>();
+        await foreach (var entry in entries)
+        {
+            all.Add(entry);
+        }
+
+        return Assert.Single(all);
+    }
+
+    [Fact]
     public async Task Commit_ConditionNotMet_FailsWithCurrentVersionAndUsesNoVersion()
     {
         var log = await CreateLogAsync();
@@ -279,7 +331,7 @@ public abstract class ReplicationLogContractTests
         var state = await log.ReadStateAsync(Cancellation);
         // Above the generation of every member, whatever the log itself had.
         Assert.Equal("5:second", newEpoch);
-        Assert.Equal(new ClusterState(12, "5:second"), state);
+        Assert.Equal(new ClusterState(12, "5:second"), state with { Clock = 0 });
         Assert.Equal(13, (await SetAsync(log, "c", "after", highestKnown: 12)).Version);
         var copy = new Dictionary<string, long>();
         await foreach (var entry in log.ReadDurableCopyAsync(null, Cancellation))
@@ -744,7 +796,7 @@ public sealed class RedisServerReplicationLogContractTests() : RedisReplicationL
         var primary = (await CreateLogsAsync(prefix, 1, requiredAcks: 1, followsFailovers: true))[0];
         Assert.Equal(new CommitResult(CommitStatus.Committed, 1), await SetAsync(primary, "k", "before"));
         var epoch = (await primary.ReadStateAsync(Cancellation)).Epoch!;
-        Assert.Equal(new ClusterState(1, epoch, PrimaryChanged: false, ConnectedReplicas: 1), (await primary.ReadStateAsync(Cancellation)) with { Server = null });
+        Assert.Equal(new ClusterState(1, epoch, PrimaryChanged: false, ConnectedReplicas: 1), (await primary.ReadStateAsync(Cancellation)) with { Server = null, Clock = 0 });
 
         // What Sentinel does in a failover; the replica has the epoch and the write, but it is not the epoch's primary.
         await replicaServer.ReplicaOfAsync(null!);
@@ -752,9 +804,9 @@ public sealed class RedisServerReplicationLogContractTests() : RedisReplicationL
         var before = await promoted.ReadStateAsync(Cancellation);
         var commit = await SetAsync(promoted, "k", "after the promotion");
 
-        Assert.Equal(new ClusterState(1, epoch, PrimaryChanged: true, ConnectedReplicas: 0), before with { Server = null });
+        Assert.Equal(new ClusterState(1, epoch, PrimaryChanged: true, ConnectedReplicas: 0), before with { Server = null, Clock = 0 });
         Assert.Equal(new CommitResult(CommitStatus.RecoveryNeeded, 0), commit);
-        Assert.Equal(new ClusterState(1, null, PrimaryChanged: false, ConnectedReplicas: 0), (await promoted.ReadStateAsync(Cancellation)) with { Server = null });
+        Assert.Equal(new ClusterState(1, null, PrimaryChanged: false, ConnectedReplicas: 0), (await promoted.ReadStateAsync(Cancellation)) with { Server = null, Clock = 0 });
 
         await promoted.JoinRestoreAsync(Node, Epochs.GenerationOf(epoch), TimeSpan.FromMilliseconds(1), TimeSpan.FromSeconds(5), Cancellation);
         await promoted.LeaveRestoreAsync(Node, Cancellation);

@@ -63,11 +63,29 @@ public sealed class ReplicationMessageCodecTests
     }
 
     [Fact]
-    public void TryDecode_AnExpiry_IsRefused_SinceThisVersionCannotApplyIt()
+    public void AnExpiry_WrittenWhereTheScriptWritesIt_RoundTrips_AndIsKeptOnlyForASet()
     {
         var body = ReplicationMessageCodec.EncodeBody(ChangeKind.Set, "k", "v"u8, "n", null, "1:e");
-        // The expiry sits just before the value (one byte here).
-        body[^2] = 1;
+        // The expiry sits just before the value (one byte here): where the commit script is told to write it.
+        Assert.Equal(body.Length - 9, ReplicationMessageCodec.ExpiryOffset(body));
+        ReplicationMessageCodec.SetExpiry(body, 1_796_000_000_123);
+
+        Assert.True(ReplicationMessageCodec.TryDecode(ReplicationMessageCodec.EncodeMessage(3, body), out var entry));
+        Assert.Equal(1_796_000_000_123, entry.ExpiresAt);
+        Assert.Equal(1_796_000_000_123, entry.ToStoredEntry().ExpiresAt);
+        Assert.Equal("v"u8.ToArray(), entry.Value);
+
+        var expired = ReplicationMessageCodec.EncodeBody(ChangeKind.Expire, "k", [], "n", null, "1:e");
+        Assert.True(ReplicationMessageCodec.TryDecode(ReplicationMessageCodec.EncodeMessage(4, expired), out var tombstone));
+        Assert.Equal(ChangeKind.Expire, tombstone.Kind);
+        Assert.True(tombstone.ToStoredEntry().IsTombstone);
+    }
+
+    [Fact]
+    public void TryDecode_ANegativeExpiry_IsRefused()
+    {
+        var body = ReplicationMessageCodec.EncodeBody(ChangeKind.Set, "k", "v"u8, "n", null, "1:e");
+        body[^9] = 0x80;
 
         Assert.False(ReplicationMessageCodec.TryDecode(ReplicationMessageCodec.EncodeMessage(3, body), out _));
     }
