@@ -20,7 +20,7 @@ internal static class KeyLister
         ArgumentNullException.ThrowIfNull(keys);
         var page = keys
             .Where(e => !e.IsTombstone
-                && !(e.ExpiresAt > 0 && now.HasCertainlyPassed(e.ExpiresAt))
+                && !ExpiryRules.HasExpired(e.ExpiresAt, now)
                 && (string.IsNullOrEmpty(prefix) || e.Key.StartsWith(prefix, StringComparison.Ordinal))
                 && (after is null || string.CompareOrdinal(e.Key, after) > 0))
             .OrderBy(e => e.Key, StringComparer.Ordinal)

@@ -10,7 +10,10 @@ namespace AspireKv.Backend.Expiry;
 internal static class ExpiryRules
 {
     /// <summary>True when <paramref name="entry"/> holds a value that has not certainly expired at <paramref name="now"/>.</summary>
-    public static bool IsLive(in StoredEntry entry, RedisTime now) => !entry.IsTombstone && !(entry.Expires && now.HasCertainlyPassed(entry.ExpiresAt));
+    public static bool IsLive(in StoredEntry entry, RedisTime now) => !entry.IsTombstone && !HasExpired(entry.ExpiresAt, now);
+
+    /// <summary>True when an expiry (0 for none) has certainly passed at <paramref name="now"/>.</summary>
+    public static bool HasExpired(long expiresAt, RedisTime now) => expiresAt > 0 && now.HasCertainlyPassed(expiresAt);
 
     /// <summary>True when <paramref name="entry"/> holds a value that had not expired at Redis's exact time <paramref name="redisTime"/>.</summary>
     public static bool IsLiveAt(in StoredEntry entry, long redisTime) => !entry.IsTombstone && !(entry.Expires && redisTime >= entry.ExpiresAt);

@@ -39,20 +39,25 @@ internal sealed class ExpirySweeper(
             }
 
             RebuildIfMostlyStale();
-            List<ScheduledExpiry> due;
-            while ((due = replica.Expiries.TakeDue(clock.Now().Earliest, Batch)).Count > 0)
-            {
-                var deferred = await Task.WhenAll(due.Select(expiry => TryExpireAsync(expiry, stoppingToken))).ConfigureAwait(false);
-                var retry = due.Where((_, i) => deferred[i]).ToList();
-                foreach (var expiry in retry)
-                {
-                    replica.Expiries.Add(expiry.Key, expiry.Version, expiry.ExpiresAt);
-                }
+            await SweepDueAsync(stoppingToken).ConfigureAwait(false);
+        }
+    }
 
-                if (retry.Count > 0)
-                {
-                    break; // until the next tick
-                }
+    private async Task SweepDueAsync(CancellationToken cancellationToken)
+    {
+        List<ScheduledExpiry> due;
+        while ((due = replica.Expiries.TakeDue(clock.Now().Earliest, Batch)).Count > 0)
+        {
+            var deferred = await Task.WhenAll(due.Select(expiry => TryExpireAsync(expiry, cancellationToken))).ConfigureAwait(false);
+            var retry = due.Where((_, i) => deferred[i]).ToList();
+            foreach (var expiry in retry)
+            {
+                replica.Expiries.Add(expiry.Key, expiry.Version, expiry.ExpiresAt);
+            }
+
+            if (retry.Count > 0)
+            {
+                return; // until the next tick
             }
         }
     }
@@ -82,8 +87,9 @@ internal sealed class ExpirySweeper(
                     return true;
             }
         }
-        catch (ReplicationUnavailableException exception)
+        catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
         {
+            // Redis away, or a failure nobody foresaw: an exception out of a hosted service would stop the backend.
             Log.ExpiryDeferred(logger, expiry.Key, exception.Message);
             return true;
         }

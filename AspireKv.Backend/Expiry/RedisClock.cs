@@ -21,8 +21,9 @@ internal sealed class RedisClock(TimeProvider time)
     /// <summary>How long a sample stays a good estimate; samples are taken every second.</summary>
     public static readonly TimeSpan FreshFor = TimeSpan.FromSeconds(5);
 
+    // Written under the lock, read without it: a GET of an expiring key reads the clock, and must not queue for it.
     private readonly Lock _lock = new();
-    private Sample? _sample;
+    private volatile Sample? _sample;
 
     /// <summary>Takes one sample: Redis answered <paramref name="redisMicroseconds"/> (since 1970) to a call sent and answered at these local timestamps.</summary>
     public void Observe(long sentTimestamp, long answeredTimestamp, long redisMicroseconds)
@@ -47,12 +48,7 @@ internal sealed class RedisClock(TimeProvider time)
     /// <summary>Redis's time now, as an interval; before the first sample, this machine's clock, not fresh.</summary>
     public RedisTime Now()
     {
-        Sample? sample;
-        lock (_lock)
-        {
-            sample = _sample;
-        }
-
+        var sample = _sample;
         if (sample is null)
         {
             var local = time.GetUtcNow().ToUnixTimeMilliseconds();

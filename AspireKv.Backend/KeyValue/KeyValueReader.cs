@@ -52,8 +52,9 @@ internal sealed class KeyValueReader(
         }
 
         var applied = replica.AppliedVersion;
-        var now = clock.Now();
         var held = replica.Store.TryGet(key, out var entry);
+        // Only a key that expires needs the clock.
+        var now = held && entry.Expires ? clock.Now() : default;
         var found = held && (strong.Clock > 0 ? ExpiryRules.IsLiveAt(entry, strong.Clock) : ExpiryRules.IsLive(entry, now));
         var stale = consistency.Level != ConsistencyLevel.Strong
             && (!status.RedisConnected || status.Reloading || (found && ExpiryRules.IsUncertain(entry.ExpiresAt, now)));

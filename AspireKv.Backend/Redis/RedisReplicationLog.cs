@@ -110,10 +110,14 @@ internal sealed class RedisReplicationLog(
         {
             // Sent back to back on one connection: the clock is read just after the state, by the same server.
             var reading = Database.StringGetAsync([_keys.Sequence, _keys.Epoch], CommandFlags.DemandMaster);
-            var clock = ReadClockAsync(cancellationToken);
-            var values = await Guard(() => reading).ConfigureAwait(false);
-            var microseconds = await clock.ConfigureAwait(false);
-            return new ClusterState(values[0].IsNull ? 0 : (long)values[0], values[1].IsNull ? null : values[1].ToString(), Clock: microseconds / 1000);
+            var clock = Database.ExecuteAsync("TIME", [], CommandFlags.DemandMaster);
+            await Guard(async () =>
+            {
+                await Task.WhenAll(reading, clock).ConfigureAwait(false);
+                return true;
+            }).ConfigureAwait(false);
+            var values = await reading.ConfigureAwait(false);
+            return new ClusterState(values[0].IsNull ? 0 : (long)values[0], values[1].IsNull ? null : values[1].ToString(), Clock: Microseconds(await clock.ConfigureAwait(false)) / 1000);
         }
 
         var answer = (RedisResult[])(await Guard(() => Database.ScriptEvaluateAsync(
@@ -127,10 +131,14 @@ internal sealed class RedisReplicationLog(
             Clock: answer.Length > 5 ? (long)answer[5] : 0);
     }
 
-    public async Task<long> ReadClockAsync(CancellationToken cancellationToken)
+    public async Task<long> ReadClockAsync(CancellationToken cancellationToken) =>
+        Microseconds(await Guard(() => Database.ExecuteAsync("TIME", [], CommandFlags.DemandMaster)).ConfigureAwait(false));
+
+    // TIME answers {seconds, microseconds}.
+    private static long Microseconds(RedisResult time)
     {
-        var answer = (RedisValue[])(await Guard(() => Database.ExecuteAsync("TIME", [], CommandFlags.DemandMaster)).ConfigureAwait(false))!;
-        return ((long)answer[0] * 1_000_000) + (long)answer[1];
+        var parts = (RedisValue[])time!;
+        return ((long)parts[0] * 1_000_000) + (long)parts[1];
     }
 
     public async Task<IReadOnlyList<ReplicationEntry>> ReadRangeAsync(long fromVersion, long toVersion, int limit, string? server, CancellationToken cancellationToken)

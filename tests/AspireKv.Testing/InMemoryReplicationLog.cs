@@ -61,7 +61,7 @@ internal sealed class InMemoryReplicationLog(int logLength = 100_000, TimeProvid
         }
     }
 
-    public Task<long> ReadClockAsync(CancellationToken cancellationToken) => Task.FromResult(_clock.GetUtcNow().ToUnixTimeMilliseconds() * 1000);
+    public Task<long> ReadClockAsync(CancellationToken cancellationToken) => Task.FromResult(Now() * 1000);
 
     private async Task<ClusterState> AnswerStateAsync(Task held)
     {

@@ -28,7 +28,7 @@ public sealed class TimeToLiveApiTests : InProcessBackendTests
         {
             var entries = await Backend.Log.ReadRangeAsync(version + 1, long.MaxValue, 100, null, Cancellation);
             expiry = entries.FirstOrDefault(e => e.Key == "ttl-expires");
-            await Task.Yield();
+            await Task.Delay(TimeSpan.FromMilliseconds(20), Cancellation); // a poll interval; the loop ends on the condition
         }
 
         Assert.NotNull(expiry);
