@@ -9,7 +9,9 @@ namespace AspireKv.Backend.Expiry;
 /// Redis read its clock somewhere between sending and answering, so a sample places Redis's time at the local
 /// midpoint within half the round trip (plus the millisecond its answer is rounded to). The interval then widens
 /// with the sample's age by <see cref="DriftRate"/>, a bound on how fast two clocks that are not stepped drift apart.
-/// The sample kept is the one that gives the narrowest interval now. A sample older than <see cref="FreshFor"/> is
+/// The sample kept is the one that gives the narrowest interval now, unless a new sample's interval does not overlap
+/// the kept one's: then Redis's clock was stepped, or a failover put another server's clock in charge, and the new
+/// sample is the only one that describes the clock that now decides. A sample older than <see cref="FreshFor"/> is
 /// not a good estimate: readers say so (<c>X-Possibly-Stale</c>) instead of trusting it, as a backend cut off from
 /// Redis cannot tell whether Redis's clock was stepped meanwhile.
 /// </remarks>
@@ -38,7 +40,7 @@ internal sealed class RedisClock(TimeProvider time)
         var now = time.GetTimestamp();
         lock (_lock)
         {
-            if (_sample is null || sample.ErrorAt(now, this) <= _sample.ErrorAt(now, this))
+            if (_sample is null || !sample.AgreesWith(_sample, now, this) || sample.ErrorAt(now, this) <= _sample.ErrorAt(now, this))
             {
                 _sample = sample;
             }
@@ -56,7 +58,7 @@ internal sealed class RedisClock(TimeProvider time)
         }
 
         var now = time.GetTimestamp();
-        var estimate = sample.RedisMilliseconds + Milliseconds(now - sample.LocalTimestamp);
+        var estimate = sample.EstimateAt(now, this);
         var error = sample.ErrorAt(now, this);
         return new RedisTime(
             (long)Math.Floor(estimate - error),
@@ -68,7 +70,13 @@ internal sealed class RedisClock(TimeProvider time)
 
     private sealed record Sample(long LocalTimestamp, double RedisMilliseconds, double ErrorMilliseconds)
     {
+        public double EstimateAt(long now, RedisClock clock) => RedisMilliseconds + clock.Milliseconds(now - LocalTimestamp);
+
         public double ErrorAt(long now, RedisClock clock) => ErrorMilliseconds + (Math.Abs(clock.Milliseconds(now - LocalTimestamp)) * DriftRate);
+
+        /// <summary>True when both samples' intervals now overlap: they describe the same clock.</summary>
+        public bool AgreesWith(Sample other, long now, RedisClock clock) =>
+            Math.Abs(EstimateAt(now, clock) - other.EstimateAt(now, clock)) <= ErrorAt(now, clock) + other.ErrorAt(now, clock);
     }
 }
 

@@ -30,7 +30,8 @@ public sealed class ExpiryTests(GarnetAppFixture cluster) : ClusterTestBase(clus
             using var answer = await Cluster.Client(backend).SendAsync(read, deadline.Token);
             if (answer.StatusCode == HttpStatusCode.OK)
             {
-                Assert.InRange(double.Parse(answer.Headers.GetValues(KvHeaders.ExpiresIn).Single(), CultureInfo.InvariantCulture), 0, 2);
+                // The time left is measured on the backend's estimate of Redis's clock, which may sit behind it by its width.
+                Assert.InRange(double.Parse(answer.Headers.GetValues(KvHeaders.ExpiresIn).Single(), CultureInfo.InvariantCulture), 0, 2.1);
             }
             else
             {

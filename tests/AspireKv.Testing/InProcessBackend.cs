@@ -32,9 +32,11 @@ internal sealed class InProcessBackend : IAsyncDisposable
 
     public HttpClient Admin { get; }
 
-    public static async Task<InProcessBackend> StartAsync(int maxValueBytes = AspireKv.Contracts.KvLimits.DefaultMaxValueBytes)
+    /// <param name="maxValueBytes">The largest value the backend takes.</param>
+    /// <param name="redisClock">The clock the in-memory log stands in for Redis's <c>TIME</c> with; a test moves it to expire keys.</param>
+    public static async Task<InProcessBackend> StartAsync(int maxValueBytes = AspireKv.Contracts.KvLimits.DefaultMaxValueBytes, TimeProvider? redisClock = null)
     {
-        var log = new InMemoryReplicationLog();
+        var log = new InMemoryReplicationLog(clock: redisClock);
         var builder = WebApplication.CreateBuilder(
         [
             "--Node:Name", "backend-in-process",

@@ -40,11 +40,31 @@ public sealed class ExpiryTests
         clock.Observe(sent, time.GetTimestamp(), 5_000_000);
         var slowSent = time.GetTimestamp();
         time.Advance(TimeSpan.FromMilliseconds(400));
-        clock.Observe(slowSent, time.GetTimestamp(), 99_000_000);
+        // Redis answered somewhere in the 400 ms: consistent with the first sample, but far less precise.
+        clock.Observe(slowSent, time.GetTimestamp(), (5_000 + 2 + 350) * 1000);
 
         var now = clock.Now();
         Assert.True(now.Latest - now.Earliest < 10);
         Assert.InRange(now.Estimate, 5_000 + 400, 5_000 + 403);
+    }
+
+    [Fact]
+    public void Clock_FollowsASampleThatContradictsTheEstimate_AsAfterAStepOrAFailover()
+    {
+        var time = new FakeTimeProvider();
+        var clock = new RedisClock(time);
+        var sent = time.GetTimestamp();
+        time.Advance(TimeSpan.FromMilliseconds(2));
+        clock.Observe(sent, time.GetTimestamp(), 5_000_000);
+        time.Advance(TimeSpan.FromSeconds(1));
+
+        // A less precise sample, but no interval of the first one's clock holds it: Redis's clock moved on by a minute.
+        var steppedSent = time.GetTimestamp();
+        time.Advance(TimeSpan.FromMilliseconds(20));
+        clock.Observe(steppedSent, time.GetTimestamp(), (5_000 + 1_012 + 60_000) * 1000);
+
+        var now = clock.Now();
+        Assert.InRange(now.Estimate, 5_000 + 1_022 + 60_000 - 11, 5_000 + 1_022 + 60_000 + 11);
     }
 
     [Fact]
