@@ -21,9 +21,15 @@ public sealed class FailoverTests(ReplicatedAppFixture cluster) : ClusterTestBas
     private static readonly HttpStatusCode[] FailoverAnswers = [HttpStatusCode.NoContent, HttpStatusCode.ServiceUnavailable, HttpStatusCode.GatewayTimeout];
 
     [Fact]
-    public async Task PrimaryKilledUnderWrites_EveryAcknowledgedWriteSurvives_AndAnswersAreOnly2xx503Or504()
+    public async Task PrimaryKilledUnderWrites_EveryAcknowledgedWriteAndExpirySurvives_AndAnswersAreOnly2xx503Or504()
     {
         var prefix = NewKey("failover");
+        // Acknowledged once a replica has them, so the promoted replica holds their expiries.
+        var lasting = NewKey("expiry-kept-over-failover");
+        await PutExpiringAsync("backend-1", lasting, 300);
+        var expiring = NewKey("expires-around-failover");
+        await PutExpiringAsync("backend-1", expiring, 3);
+        var leftBefore = (await ReadStrongAsync("backend-1", lasting, Cancellation)).ExpiresIn!.Value;
         await using var load = await StartWritingAsync(prefix);
         var primary = await KillPrimaryAsync();
         load.Mark();
@@ -45,6 +51,8 @@ public sealed class FailoverTests(ReplicatedAppFixture cluster) : ClusterTestBas
         }
 
         await StopAndAssertAsync(load, prefix, FailoverAnswers);
+        await AssertExpiryKeptAsync("backend-1", lasting, leftBefore);
+        await WaitUntilExpiredAsync("backend-2", expiring);
 
         // Started again from the dashboard, the old primary answers as a replica of the promoted one from its first
         // answer on, not as a second primary with its old data until a Sentinel notices.

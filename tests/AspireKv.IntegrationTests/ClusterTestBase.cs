@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using AspireKv.Contracts;
@@ -142,6 +143,51 @@ public abstract class ClusterTestBase(AspireKvAppFixture cluster) : IAsyncLifeti
         }
 
         return string.Join(Environment.NewLine, states);
+    }
+
+    /// <summary>How long a key's expiry may take to be committed once due: the sweep's delays, and on a failover the promotion.</summary>
+    protected static readonly TimeSpan ExpiryDeadline = TimeSpan.FromSeconds(60);
+
+    /// <summary>PUTs <paramref name="key"/> on <paramref name="backend"/> with a TTL, asserts 204 and returns its version.</summary>
+    protected async Task<long> PutExpiringAsync(string backend, string key, double ttlSeconds)
+    {
+        var path = $"{KvRoutes.Key(key)}?{KvRoutes.TimeToLiveParameter}={ttlSeconds.ToString(CultureInfo.InvariantCulture)}";
+        using var response = await Cluster.Client(backend).PutAsync(path, new StringContent("expiring"), Cancellation);
+        Assert.True(response.StatusCode == HttpStatusCode.NoContent, $"PUT {key} with a TTL: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(Cancellation)}");
+        return long.Parse(Unquote(response.Headers.ETag!.Tag), CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>A strong read of <paramref name="key"/> on <paramref name="backend"/>: its status, and the time it has left when it is served.</summary>
+    protected async Task<(HttpStatusCode Status, double? ExpiresIn)> ReadStrongAsync(string backend, string key, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, KvRoutes.Key(key));
+        request.Headers.Add(KvHeaders.Consistency, "strong");
+        using var response = await Cluster.Client(backend).SendAsync(request, cancellationToken);
+        double? left = response.Headers.TryGetValues(KvHeaders.ExpiresIn, out var values) ? double.Parse(values.Single(), CultureInfo.InvariantCulture) : null;
+        return (response.StatusCode, left);
+    }
+
+    /// <summary>Waits until a strong read on <paramref name="backend"/> no longer finds <paramref name="key"/>: its expiry is committed.</summary>
+    protected async Task WaitUntilExpiredAsync(string backend, string key) =>
+        await Eventually.HoldsAsync($"{key} to expire", ExpiryDeadline, async token =>
+            (await ReadStrongAsync(backend, key, token)).Status == HttpStatusCode.NotFound, Cancellation);
+
+    /// <summary>
+    /// Asserts that a strong read on <paramref name="backend"/> still serves <paramref name="key"/> with no more time left
+    /// than <paramref name="leftBefore"/> (seconds, read earlier): its expiry was kept, not dropped or started again.
+    /// </summary>
+    protected async Task AssertExpiryKeptAsync(string backend, string key, double leftBefore)
+    {
+        var (status, left) = (await Eventually.ReturnsAsync($"a strong read of {key} on {backend}", ExpiryDeadline, async token =>
+        {
+            var read = await ReadStrongAsync(backend, key, token);
+            // A backend still catching up after a fault answers strong reads with 503 until it is current.
+            return read.Status == HttpStatusCode.ServiceUnavailable ? null : Tuple.Create(read.Status, read.ExpiresIn);
+        }, Cancellation)).ToValueTuple();
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.NotNull(left);
+        // The time left is read on an estimate of Redis's clock that may sit behind it by its width.
+        Assert.True(left <= leftBefore + 0.1, $"{key} had {leftBefore} s left, and now {left} s: its expiry was started again");
     }
 
     protected static async Task<byte[]> ReadValueAsync(HttpResponseMessage response, CancellationToken cancellationToken)

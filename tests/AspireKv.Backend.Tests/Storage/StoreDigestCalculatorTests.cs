@@ -30,6 +30,16 @@ public sealed class StoreDigestCalculatorTests
         Assert.NotEqual(Digest(("ab", 1, "c")), Digest(("a", 1, "bc")));
 
     [Fact]
+    public void Compute_DifferentExpiry_DifferentDigest()
+    {
+        static string One(long expiresAt) => StoreDigestCalculator.Compute([KeyValuePair.Create("a", new StoredEntry(1, [1], ExpiresAt: expiresAt))]);
+
+        Assert.NotEqual(One(5_000), One(6_000));
+        Assert.NotEqual(One(0), One(5_000));
+        Assert.Equal(StoreDigestCalculator.Compute([KeyValuePair.Create("a", new StoredEntry(1, [1]))]), One(0));
+    }
+
+    [Fact]
     public void Compute_Empty_IsZero() =>
         Assert.Equal("0000000000000000", Digest());
 }
