@@ -8,6 +8,7 @@ using AspireKv.Backend.Membership;
 using AspireKv.Backend.Node;
 using AspireKv.Backend.Registration;
 using AspireKv.Backend.Replication;
+using AspireKv.Backend.Snapshots;
 using AspireKv.Backend.Storage;
 using AspireKv.Backend.Synchronization;
 using AspireKv.Contracts;
@@ -48,6 +49,7 @@ internal static class BackendServiceCollectionExtensions
         services.AddSingleton<KeyValueWriter>();
         services.AddSingleton<KeyValueReader>();
         services.AddSingleton<AppliedVersionWaiter>();
+        services.AddSingleton<SnapshotService>();
         services.AddSingleton<RedisClock>();
         services.AddHostedService<RedisClockSampler>();
         services.AddHostedService<ExpirySweeper>();

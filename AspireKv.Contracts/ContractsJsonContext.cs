@@ -10,6 +10,7 @@ namespace AspireKv.Contracts;
 [JsonSerializable(typeof(IReadOnlyList<RegisteredBackend>))]
 [JsonSerializable(typeof(NodeStatus))]
 [JsonSerializable(typeof(StoreDigest))]
+[JsonSerializable(typeof(SnapshotRestored))]
 [JsonSerializable(typeof(PeerStatus))]
 [JsonSerializable(typeof(KeyPage))]
 [JsonSerializable(typeof(ChangeEvent))]

@@ -24,6 +24,18 @@ public static class KvRoutes
     /// <summary>What a backend knows of its peers (<see cref="PeerStatus"/>).</summary>
     public const string AdminPeers = "/admin/peers";
 
+    /// <summary>
+    /// A backend's whole store at one version: <c>GET</c> streams a snapshot file, <c>PUT</c> seeds an empty cluster from
+    /// one (<see cref="SnapshotRestored"/>). Behind the cluster secret; the balancer does not forward it.
+    /// </summary>
+    public const string AdminSnapshot = "/admin/snapshot";
+
+    /// <summary>Query parameter of <c>PUT</c> <see cref="AdminSnapshot"/>: <c>true</c> replaces the data of a cluster that holds some.</summary>
+    public const string SnapshotForceParameter = "force";
+
+    /// <summary>Query parameter of <c>PUT</c> <see cref="AdminSnapshot"/>: how far past the snapshot's versions new writes begin.</summary>
+    public const string SnapshotBumpParameter = "bump";
+
     /// <summary>A simulated cut from Redis: <c>POST</c> cuts, <c>DELETE</c> reconnects (fault injection, behind the cluster secret).</summary>
     public const string AdminRedisCutOff = "/admin/faults/redis-cutoff";
 

@@ -21,6 +21,8 @@ internal static class AdminApi
         admin.MapGet(KvRoutes.AdminStatus, GetStatus).WithName(nameof(GetStatus));
         admin.MapGet(KvRoutes.AdminDigest, GetDigest).WithName(nameof(GetDigest));
         admin.MapGet(KvRoutes.AdminPeers, GetPeers).WithName(nameof(GetPeers));
+        admin.MapGet(KvRoutes.AdminSnapshot, SnapshotApi.SaveSnapshot).WithName(nameof(SnapshotApi.SaveSnapshot));
+        admin.MapPut(KvRoutes.AdminSnapshot, SnapshotApi.RestoreSnapshot).WithName(nameof(SnapshotApi.RestoreSnapshot));
         admin.MapPost(KvRoutes.AdminRedisCutOff, CutOffFromRedis).WithName(nameof(CutOffFromRedis));
         admin.MapDelete(KvRoutes.AdminRedisCutOff, ReconnectToRedis).WithName(nameof(ReconnectToRedis));
         return app;

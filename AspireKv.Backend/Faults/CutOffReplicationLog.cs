@@ -81,6 +81,12 @@ internal sealed class CutOffReplicationLog(IReplicationLog inner, RedisFaultSwit
         return inner.JoinRestoreAsync(node, knownGeneration, barrier, membershipTtl, cancellationToken);
     }
 
+    public Task<string?> SeedAsync(IReadOnlyList<ReplicationEntry> entries, long expectedHead, string expectedEpoch, long newHead, string epochId, CancellationToken cancellationToken)
+    {
+        faults.ThrowIfCutOff();
+        return inner.SeedAsync(entries, expectedHead, expectedEpoch, newHead, epochId, cancellationToken);
+    }
+
     public Task WriteBackAsync(IReadOnlyList<ReplicationEntry> entries, long highestSeenVersion, CancellationToken cancellationToken)
     {
         faults.ThrowIfCutOff();

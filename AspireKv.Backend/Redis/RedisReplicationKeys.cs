@@ -35,6 +35,9 @@ internal sealed class RedisReplicationKeys(string prefix)
     /// <summary>A member's liveness key during a restore.</summary>
     public RedisKey RestoreMember(string node) => $"{{{prefix}}}:restore:member:{node}";
 
+    /// <summary>Where a restore from a snapshot collects its keys before they replace the durable copy in one step.</summary>
+    public RedisKey SnapshotStaging(string restoreId) => $"{{{prefix}}}:snapshot:staging:{restoreId}";
+
     /// <summary>The record of a write made with an idempotency key.</summary>
     public RedisKey Idempotency(string idempotencyKey) => $"{{{prefix}}}:idem:{idempotencyKey}";
 

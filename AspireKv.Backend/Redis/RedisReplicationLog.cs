@@ -30,6 +30,7 @@ internal sealed class RedisReplicationLog(
     /// </summary>
     private const string WaitOnReplica = "ERR WAIT cannot be used with replica";
     private const int ScanPageSize = 1_000;
+    private static readonly TimeSpan SnapshotStagingLifetime = TimeSpan.FromMinutes(10);
     private readonly RedisReplicationKeys _keys = new(options.Value.KeyPrefix);
     private readonly PrimaryRediscovery _rediscovery = new(redis);
     private readonly int _logLength = options.Value.LogLength;
@@ -257,9 +258,8 @@ internal sealed class RedisReplicationLog(
         for (var i = 0; i < entries.Count; i++)
         {
             var entry = entries[i];
-            var body = ReplicationMessageCodec.EncodeBody(entry.Kind, entry.Key, entry.Value, entry.Origin, entry.TraceParent, entry.Epoch, entry.ExpiresAt);
             arguments[1 + (i * 3)] = entry.Key;
-            arguments[2 + (i * 3)] = ReplicationMessageCodec.EncodeMessage(entry.Version, body);
+            arguments[2 + (i * 3)] = EncodeMessage(entry);
             arguments[3 + (i * 3)] = entry.Version;
         }
 
@@ -274,6 +274,47 @@ internal sealed class RedisReplicationLog(
                 outcomeUnknown: true);
         }
     }
+
+    public async Task<string?> SeedAsync(IReadOnlyList<ReplicationEntry> entries, long expectedHead, string expectedEpoch, long newHead, string epochId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        var staging = _keys.SnapshotStaging(epochId);
+        foreach (var batch in entries.Chunk(ScanPageSize))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var fields = batch.Select(entry => new HashEntry(entry.Key, EncodeMessage(entry))).ToArray();
+            await Guard(async () =>
+            {
+                await Database.HashSetAsync(staging, fields, CommandFlags.DemandMaster).ConfigureAwait(false);
+                return true;
+            }).ConfigureAwait(false);
+            // A restore that fails half way leaves nothing behind for long.
+            await Guard(() => Database.KeyExpireAsync(staging, SnapshotStagingLifetime, flags: CommandFlags.DemandMaster)).ConfigureAwait(false);
+        }
+
+        // On the commit connection, so that the replicas are waited for as for a commit.
+        var (answer, acknowledgements) = await Guard(() => commits.EvaluateAsync(
+            SnapshotScripts.Seed,
+            [_keys.Sequence, _keys.DurableCopy, _keys.RecentLog, _keys.Epoch, _keys.Generation, staging],
+            [expectedHead, expectedEpoch, newHead, epochId, entries.Count])).ConfigureAwait(false);
+        if (answer is null || answer.IsNull)
+        {
+            return null;
+        }
+
+        if (acknowledgements < commits.RequiredAcks)
+        {
+            throw new ReplicationUnavailableException(
+                $"Redis took the restore but only {acknowledgements} of the {commits.RequiredAcks} replicas required confirmed it in time.",
+                new TimeoutException("WAIT"),
+                outcomeUnknown: true);
+        }
+
+        return answer.ToString();
+    }
+
+    private static byte[] EncodeMessage(ReplicationEntry entry) => ReplicationMessageCodec.EncodeMessage(
+        entry.Version, ReplicationMessageCodec.EncodeBody(entry.Kind, entry.Key, entry.Value, entry.Origin, entry.TraceParent, entry.Epoch, entry.ExpiresAt));
 
     public Task LeaveRestoreAsync(string node, CancellationToken cancellationToken) =>
         Guard(() => Database.ScriptEvaluateAsync(RestoreScripts.Leave, [_keys.RestoreMembers, _keys.RestoreMember(node)], [node], CommandFlags.DemandMaster));

@@ -69,6 +69,15 @@ internal interface IReplicationLog
     /// </summary>
     Task WriteBackAsync(IReadOnlyList<ReplicationEntry> entries, long highestSeenVersion, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Seeds the durable copy from a snapshot, all or nothing: writes <paramref name="entries"/> into it, drops the
+    /// recent log (its versions describe data that is gone), moves the sequence to <paramref name="newHead"/> and starts
+    /// a new epoch with the id <paramref name="epochId"/>, so that every backend reloads. Only if the head is still
+    /// <paramref name="expectedHead"/> and the epoch still <paramref name="expectedEpoch"/>, that is if nothing was written
+    /// since the caller read what the cluster holds. Returns the new epoch, or null when the cluster changed meanwhile.
+    /// </summary>
+    Task<string?> SeedAsync(IReadOnlyList<ReplicationEntry> entries, long expectedHead, string expectedEpoch, long newHead, string epochId, CancellationToken cancellationToken);
+
     /// <summary>Says that <paramref name="node"/> has written everything back.</summary>
     Task LeaveRestoreAsync(string node, CancellationToken cancellationToken);
 

@@ -139,6 +139,29 @@ internal sealed class InMemoryReplicationLog(int logLength = 100_000, TimeProvid
         return Task.CompletedTask;
     }
 
+    public Task<string?> SeedAsync(IReadOnlyList<ReplicationEntry> entries, long expectedHead, string expectedEpoch, long newHead, string epochId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        lock (_lock)
+        {
+            if (_sequence != expectedHead || _epoch != expectedEpoch)
+            {
+                return Task.FromResult<string?>(null);
+            }
+
+            foreach (var entry in entries)
+            {
+                _durableCopy[entry.Key] = ReplicationMessageCodec.EncodeMessage(
+                    entry.Version, ReplicationMessageCodec.EncodeBody(entry.Kind, entry.Key, entry.Value, entry.Origin, entry.TraceParent, entry.Epoch, entry.ExpiresAt));
+            }
+
+            _recentLog.Clear();
+            _sequence = newHead;
+            _epoch = Epochs.Format(++_generation, epochId);
+            return Task.FromResult<string?>(_epoch);
+        }
+    }
+
     public Task LeaveRestoreAsync(string node, CancellationToken cancellationToken)
     {
         lock (_lock)

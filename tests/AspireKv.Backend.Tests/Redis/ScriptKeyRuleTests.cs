@@ -24,7 +24,7 @@ public sealed partial class ScriptKeyRuleTests
     {
         ["GET"] = KeyPositions.First, ["SET"] = KeyPositions.First, ["INCR"] = KeyPositions.First,
         ["EXISTS"] = KeyPositions.All, ["DEL"] = KeyPositions.All,
-        ["HGET"] = KeyPositions.First, ["HSET"] = KeyPositions.First,
+        ["HGET"] = KeyPositions.First, ["HSET"] = KeyPositions.First, ["HLEN"] = KeyPositions.First, ["HGETALL"] = KeyPositions.First,
         ["ZADD"] = KeyPositions.First, ["ZREMRANGEBYRANK"] = KeyPositions.First, ["ZRANGEBYSCORE"] = KeyPositions.First, ["HSCAN"] = KeyPositions.First,
         ["SADD"] = KeyPositions.First, ["SREM"] = KeyPositions.First, ["SMEMBERS"] = KeyPositions.First,
         ["SCARD"] = KeyPositions.First, ["SISMEMBER"] = KeyPositions.First,
@@ -61,7 +61,7 @@ public sealed partial class ScriptKeyRuleTests
     [InlineData("redis.call('GET', ARGV[1])")]
     [InlineData("redis.pcall('DEL', KEYS[1], ARGV[1])")]
     [InlineData("local name = KEYS[1] redis.call('GET', name)")]
-    [InlineData("redis.call('HGETALL', KEYS[1])")]
+    [InlineData("redis.call('HKEYS', KEYS[1])")]
     [InlineData("redis.call(command, KEYS[1])")]
     public void Violations_KeyBuiltInTheScriptOrUnknownCommand_IsReported(string lua) => Assert.NotEmpty(Violations(lua));
 

@@ -344,6 +344,62 @@ public abstract class ReplicationLogContractTests
     }
 
     [Fact]
+    public async Task Seed_WritesTheEntries_DropsTheRecentLog_MovesTheHead_AndStartsANewEpoch()
+    {
+        var log = await CreateLogAsync();
+        await SetAsync(log, "held", "before");
+        var before = await log.ReadStateAsync(Cancellation);
+
+        var epoch = await log.SeedAsync(
+            [
+                new ReplicationEntry(50, ChangeKind.Set, "restored", "from the snapshot"u8.ToArray(), Node, null, ExpiresAt: 4_000_000_000_000),
+                new ReplicationEntry(51, ChangeKind.Delete, "held", [], Node, null),
+            ],
+            before.Head,
+            before.Epoch!,
+            newHead: 1_000,
+            "seeded",
+            Cancellation);
+
+        Assert.Equal(Epochs.Format(Epochs.GenerationOf(before.Epoch) + 1, "seeded"), epoch);
+        Assert.Equal(new ClusterState(1_000, epoch), (await log.ReadStateAsync(Cancellation)) with { Clock = 0 });
+        Assert.Empty(await log.ReadRangeAsync(0, 1_000, 100, null, Cancellation));
+        var copy = new Dictionary<string, ReplicationEntry>();
+        await foreach (var entry in log.ReadDurableCopyAsync(null, Cancellation))
+        {
+            copy[entry.Key] = entry;
+        }
+
+        Assert.Equal((50, ChangeKind.Set, "from the snapshot", 4_000_000_000_000), (copy["restored"].Version, copy["restored"].Kind, Encoding.UTF8.GetString(copy["restored"].Value), copy["restored"].ExpiresAt));
+        Assert.Equal((51, ChangeKind.Delete), (copy["held"].Version, copy["held"].Kind));
+        Assert.Equal(1_001, (await SetAsync(log, "after", "the restore", highestKnown: 1_000)).Version);
+    }
+
+    [Fact]
+    public async Task Seed_AfterAWriteOrWithAnotherEpoch_ChangesNothing()
+    {
+        var log = await CreateLogAsync();
+        await SetAsync(log, "first", "1");
+        var read = await log.ReadStateAsync(Cancellation);
+        await SetAsync(log, "second", "2");
+        ReplicationEntry[] entries = [new ReplicationEntry(7, ChangeKind.Set, "restored", "x"u8.ToArray(), Node, null)];
+
+        Assert.Null(await log.SeedAsync(entries, read.Head, read.Epoch!, 100, "late", Cancellation));
+        var now = await log.ReadStateAsync(Cancellation);
+        Assert.Null(await log.SeedAsync(entries, now.Head, "9:another", 100, "other", Cancellation));
+
+        Assert.Equal(now with { Clock = 0 }, (await log.ReadStateAsync(Cancellation)) with { Clock = 0 });
+        var keys = new List<string>();
+        await foreach (var entry in log.ReadDurableCopyAsync(null, Cancellation))
+        {
+            keys.Add(entry.Key);
+        }
+
+        Assert.Equal(["first", "second"], keys.Order());
+        Assert.Equal(2, (await log.ReadRangeAsync(0, 100, 100, null, Cancellation)).Count);
+    }
+
+    [Fact]
     public async Task Subscribe_DeliversEveryCommittedWrite()
     {
         var log = await CreateLogAsync();
