@@ -404,16 +404,29 @@ public abstract class ReplicationScenarios(AspireKvAppFixture cluster) : Cluster
         return acknowledged;
     }
 
-    // After a Redis restart writes are refused (503) until the backends have checked, or restored, the data.
+    // After a Redis restart writes are refused (503) until the backends have checked, or restored, the data. A write
+    // that commits while its backend starts reloading is answered 504 (outcome unknown); sending the same key and value
+    // again is harmless either way.
     private async Task<(string Key, byte[] Value)> WriteWhenAcceptedAsync(string key)
     {
         var value = "after"u8.ToArray();
-        await Eventually.HoldsAsync("writes to be accepted again", RestartDeadline, async token =>
+        try
         {
-            using var response = await Cluster.Balancer.PutAsync(KvRoutes.Key(key), new ByteArrayContent(value), token);
-            Assert.True(response.StatusCode is HttpStatusCode.NoContent or HttpStatusCode.ServiceUnavailable, $"PUT answered {(int)response.StatusCode}");
-            return response.StatusCode == HttpStatusCode.NoContent;
-        }, Cancellation);
+            await Eventually.HoldsAsync("writes to be accepted again", RestartDeadline, async token =>
+            {
+                using var response = await Cluster.Balancer.PutAsync(KvRoutes.Key(key), new ByteArrayContent(value), token);
+                Assert.True(
+                    response.StatusCode is HttpStatusCode.NoContent or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout,
+                    $"PUT answered {(int)response.StatusCode}");
+                return response.StatusCode == HttpStatusCode.NoContent;
+            }, Cancellation);
+        }
+        catch (TimeoutException exception)
+        {
+            var backends = await Task.WhenAll(AspireKvAppFixture.BackendNames.Select(Cluster.Resources.DescribeAsync));
+            throw new TimeoutException(exception.Message + Environment.NewLine + string.Join(Environment.NewLine, backends), exception);
+        }
+
         return (key, value);
     }
 
