@@ -28,7 +28,7 @@ public sealed class KeyValueApiClient(HttpClient http)
             var servedBy = response.Headers.TryGetValues(KvHeaders.ServedBy, out var names) ? names.FirstOrDefault() : null;
             return response.IsSuccessStatusCode
                 ? new KvListResult(JsonSerializer.Deserialize(body, ContractsJsonContext.Default.KeyPage), servedBy, Stopwatch.GetElapsedTime(started), null)
-                : new KvListResult(null, servedBy, Stopwatch.GetElapsedTime(started), DescribeProblem(response, body));
+                : new KvListResult(null, servedBy, Stopwatch.GetElapsedTime(started), ProblemText.Describe(response, body));
         }
         catch (HttpRequestException exception)
         {
@@ -160,32 +160,12 @@ public sealed class KeyValueApiClient(HttpClient http)
                 servedBy,
                 version,
                 ok && operation == "GET" ? body : null,
-                ok ? null : DescribeProblem(response, body),
+                ok ? null : ProblemText.Describe(response, body),
                 Stopwatch.GetElapsedTime(started));
         }
         catch (HttpRequestException exception)
         {
             return new KvResult(operation, key, 0, null, null, null, $"The balancer could not be reached: {exception.Message}", Stopwatch.GetElapsedTime(started));
         }
-    }
-
-    // Backends and the balancer answer errors with a ProblemDetails; show its title and detail.
-    private static string DescribeProblem(HttpResponseMessage response, byte[] body)
-    {
-        try
-        {
-            using var problem = JsonDocument.Parse(body);
-            var title = problem.RootElement.TryGetProperty("title", out var t) ? t.GetString() : null;
-            var detail = problem.RootElement.TryGetProperty("detail", out var d) ? d.GetString() : null;
-            if (title is not null || detail is not null)
-            {
-                return string.Join(": ", new[] { title, detail }.Where(part => !string.IsNullOrEmpty(part)));
-            }
-        }
-        catch (JsonException)
-        {
-        }
-
-        return $"{(int)response.StatusCode} {response.ReasonPhrase}";
     }
 }
