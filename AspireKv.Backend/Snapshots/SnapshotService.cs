@@ -25,6 +25,8 @@ internal sealed class SnapshotService(
     // How long a restore waits for this backend to serve what it restored before it answers.
     private static readonly TimeSpan ReloadTimeout = TimeSpan.FromSeconds(30);
 
+    private static readonly TimeSpan EpochPollInterval = TimeSpan.FromMilliseconds(10);
+
     private readonly int _batchSize = options.Value.CatchUpBatchSize;
 
     /// <summary>The store at one version.</summary>
@@ -86,8 +88,27 @@ internal sealed class SnapshotService(
         }
 
         synchronizer.RequestCheck();
-        await waiter.WaitForAsync(plan.NewHead, ReloadTimeout, cancellationToken).ConfigureAwait(false);
+        await WaitUntilLoadedAsync(plan.NewHead, epoch, cancellationToken).ConfigureAwait(false);
         return (new SnapshotRestored(snapshot.Keys.Count, plan.Deleted, plan.KeepsVersions, plan.NewHead, epoch), null);
+    }
+
+    // Answered once this backend serves the restored data and takes writes in the new epoch (its version can be applied
+    // a moment before the load completes), or after ReloadTimeout: the restore stands either way.
+    private async Task WaitUntilLoadedAsync(long head, string epoch, CancellationToken cancellationToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(ReloadTimeout);
+        try
+        {
+            await waiter.WaitForAsync(head, ReloadTimeout, deadline.Token).ConfigureAwait(false);
+            while (status.Epoch != epoch)
+            {
+                await Task.Delay(EpochPollInterval, deadline.Token).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+        }
     }
 
     private async Task<List<ReplicationEntry>> ReadLogAsync(long from, long to, CancellationToken cancellationToken)
